@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Alknet.Cli.Hosting;
+
+/// <summary>
+/// Option constructors shared by the commands. An option that can also come from the environment names its
+/// variable in its help text; the flag wins over the variable because the variable is only the default.
+/// </summary>
+internal static class CliOptions
+{
+    public static Option<string> String(string name, string description, string? envVar = null, string? fallback = null, string? alias = null)
+    {
+        var option = alias is null ? new Option<string>(name) : new Option<string>(name, alias);
+        option.Description = envVar is null ? description : $"{description} [env: {envVar}]";
+        option.DefaultValueFactory = _ => (envVar is null ? null : Environment.GetEnvironmentVariable(envVar)) ?? fallback!;
+        return option;
+    }
+
+    public static Option<double> Seconds(string name, string description, double fallback)
+    {
+        var option = new Option<double>(name)
+        {
+            Description = $"{description} (seconds)",
+            DefaultValueFactory = _ => fallback,
+            HelpName = "S",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 86400 * 365) r.AddError($"{name} must be between 0 and {86400 * 365} seconds");
+        });
+        return option;
+    }
+
+    public static Option<int> Count(string name, string description, int fallback, int min = 0)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = "N" };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < min) r.AddError($"{name} must be at least {min}");
+        });
+        return option;
+    }
+
+    /// <summary>The global --log-level option (env ALKNET_LOG_LEVEL).</summary>
+    public static Option<LogLevel> LogLevelOption()
+    {
+        var option = new Option<LogLevel>("--log-level")
+        {
+            Description = "Minimum log level: Trace, Debug, Information, Warning, Error [env: ALKNET_LOG_LEVEL]",
+            Recursive = true,
+            DefaultValueFactory = _ =>
+                Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("ALKNET_LOG_LEVEL"), true, out var l) ? l : LogLevel.Information,
+        };
+        return option;
+    }
+
+    public static TimeSpan ToTimeSpan(double seconds) =>
+        seconds <= 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+
+    public static string Format(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+}

@@ -18,6 +18,7 @@ namespace Alknet.Engine.Socks5;
 /// a host string (<see cref="ToHostString"/>) allocates once per connection. Domain names stay unresolved.
 /// <see cref="ToString"/> is redacted because this is a tunnel destination.
 /// </remarks>
+[SkipLocalsInit]
 public readonly struct Socks5Address : IEquatable<Socks5Address>
 {
     /// <summary>RFC 1928 §5: the domain name's length is one octet.</summary>
@@ -31,6 +32,8 @@ public readonly struct Socks5Address : IEquatable<Socks5Address>
 
     private Socks5Address(Socks5AddressType type, ReadOnlySpan<byte> octets)
     {
+        // Octets past _length are never read, so the 255-octet buffer is not zeroed first.
+        Unsafe.SkipInit(out this);
         Type = type;
         _length = (byte)octets.Length;
         octets.CopyTo(_octets);
@@ -122,53 +125,53 @@ public readonly struct Socks5Address : IEquatable<Socks5Address>
         _ => new IPEndPoint(new IPAddress(Octets), port),
     };
 
-    /// <summary>Reads ATYP and the address. Advances <paramref name="reader"/> even when it returns false.</summary>
+    /// <summary>
+    /// Reads ATYP and the address from the start of <paramref name="source"/>. Returns the octets read, or 0
+    /// when <paramref name="source"/> ends before the address does (every encoded address is at least 5 octets).
+    /// </summary>
     /// <exception cref="Socks5Exception">Unknown ATYP (0x08) or a zero-length domain (0x01).</exception>
-    internal static bool TryRead(ref SequenceReader<byte> reader, out Socks5Address address)
+    internal static int TryRead(ReadOnlySpan<byte> source, out Socks5Address address)
     {
         address = default;
-        if (!reader.TryRead(out var atyp))
+        if (source.IsEmpty)
         {
-            return false;
+            return 0;
         }
 
-        int length;
-        switch ((Socks5AddressType)atyp)
+        int start, length;
+        switch ((Socks5AddressType)source[0])
         {
             case Socks5AddressType.IPv4:
-                length = 4;
+                (start, length) = (1, 4);
                 break;
             case Socks5AddressType.IPv6:
-                length = 16;
+                (start, length) = (1, 16);
                 break;
             case Socks5AddressType.DomainName:
-                if (!reader.TryRead(out var nameLength))
+                if (source.Length < 2)
                 {
-                    return false;
+                    return 0;
                 }
 
-                if (nameLength == 0)
+                if (source[1] == 0)
                 {
                     Socks5ThrowHelper.ThrowEmptyDomain();
                 }
 
-                length = nameLength;
+                (start, length) = (2, source[1]);
                 break;
             default:
                 Socks5ThrowHelper.ThrowAddressTypeNotSupported();
-                return false;
+                return 0;
         }
 
-        Span<byte> octets = stackalloc byte[MaxDomainLength];
-        octets = octets[..length];
-        if (!reader.TryCopyTo(octets))
+        if (source.Length < start + length)
         {
-            return false;
+            return 0;
         }
 
-        reader.Advance(length);
-        address = new Socks5Address((Socks5AddressType)atyp, octets);
-        return true;
+        address = new Socks5Address((Socks5AddressType)source[0], source.Slice(start, length));
+        return start + length;
     }
 
     /// <summary>Writes ATYP and the address; <paramref name="destination"/> holds at least <see cref="EncodedLength"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Alknet.Engine.Socks5;
 
@@ -17,41 +18,63 @@ public readonly record struct Socks5Reply(Socks5ReplyCode Code, Socks5Address Bo
     /// <summary>Same bound as a request: 262 octets.</summary>
     public const int MaxLength = Socks5Request.MaxLength;
 
+    // An explicit field so Write reads the 256-octet address in place instead of copying it through a getter.
+    private readonly Socks5Address _boundAddress = BoundAddress;
+
+    public Socks5Address BoundAddress => _boundAddress;
+
+    [SkipLocalsInit]
     public static bool TryParse(ref SequenceReader<byte> reader, out Socks5Reply value)
     {
-        value = default;
-        var r = reader;
-        if (!r.TryRead(out var version))
+        Span<byte> scratch = stackalloc byte[MaxLength];
+        var consumed = TryParse(Socks5Span.Contiguous(reader, scratch), out value);
+        if (consumed == 0)
         {
             return false;
         }
 
-        if (version != Socks5Constants.Version)
+        reader.Advance(consumed);
+        return true;
+    }
+
+    /// <summary>Returns the octets the reply occupies, or 0 when <paramref name="source"/> is incomplete.</summary>
+    internal static int TryParse(ReadOnlySpan<byte> source, out Socks5Reply value)
+    {
+        value = default;
+        if (source.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (source[0] != Socks5Constants.Version)
         {
             Socks5ThrowHelper.ThrowBadVersion();
         }
 
-        if (!r.TryRead(out var code)
-            || !r.TryRead(out _)
-            || !Socks5Address.TryRead(ref r, out var address)
-            || !r.TryReadBigEndian(out short port))
+        if (source.Length < 4)
         {
-            return false;
+            return 0;
         }
 
-        value = new Socks5Reply((Socks5ReplyCode)code, address, (ushort)port);
-        reader = r;
-        return true;
+        var addressLength = Socks5Address.TryRead(source[3..], out var address);
+        if (addressLength == 0 || source.Length < 3 + addressLength + 2)
+        {
+            return 0;
+        }
+
+        var end = 3 + addressLength;
+        value = new Socks5Reply((Socks5ReplyCode)source[1], address, BinaryPrimitives.ReadUInt16BigEndian(source[end..]));
+        return end + 2;
     }
 
     public void Write(IBufferWriter<byte> output)
     {
-        var length = 5 + BoundAddress.EncodedLength;
+        var length = 5 + _boundAddress.EncodedLength;
         var span = output.GetSpan(length);
         span[0] = Socks5Constants.Version;
         span[1] = (byte)Code;
         span[2] = 0;
-        var n = 3 + BoundAddress.WriteTo(span[3..]);
+        var n = 3 + _boundAddress.WriteTo(span[3..]);
         BinaryPrimitives.WriteUInt16BigEndian(span[n..], BoundPort);
         output.Advance(length);
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Alknet.Engine.Socks5;
 
@@ -18,50 +19,74 @@ public readonly record struct Socks5Request(Socks5Command Command, Socks5Address
     /// <summary>VER + CMD + RSV + ATYP + 1 + 255 + PORT(2): 262 octets.</summary>
     public const int MaxLength = 3 + Socks5Address.MaxEncodedLength + 2;
 
+    // An explicit field so Write reads the 256-octet address in place instead of copying it through a getter.
+    private readonly Socks5Address _address = Address;
+
+    public Socks5Address Address => _address;
+
+    [SkipLocalsInit]
     public static bool TryParse(ref SequenceReader<byte> reader, out Socks5Request value)
     {
-        value = default;
-        var r = reader;
-        if (!r.TryRead(out var version))
+        Span<byte> scratch = stackalloc byte[MaxLength];
+        var consumed = TryParse(Socks5Span.Contiguous(reader, scratch), out value);
+        if (consumed == 0)
         {
             return false;
         }
 
-        if (version != Socks5Constants.Version)
+        reader.Advance(consumed);
+        return true;
+    }
+
+    /// <summary>Returns the octets the request occupies, or 0 when <paramref name="source"/> is incomplete.</summary>
+    internal static int TryParse(ReadOnlySpan<byte> source, out Socks5Request value)
+    {
+        value = default;
+        if (source.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (source[0] != Socks5Constants.Version)
         {
             Socks5ThrowHelper.ThrowBadVersion();
         }
 
-        if (!r.TryRead(out var command))
+        if (source.Length < 2)
         {
-            return false;
+            return 0;
         }
 
+        var command = source[1];
         if (command is < (byte)Socks5Command.Connect or > (byte)Socks5Command.UdpAssociate)
         {
             Socks5ThrowHelper.ThrowCommandNotSupported();
         }
 
-        if (!r.TryRead(out _)
-            || !Socks5Address.TryRead(ref r, out var address)
-            || !r.TryReadBigEndian(out short port))
+        if (source.Length < 4)
         {
-            return false;
+            return 0;
         }
 
-        value = new Socks5Request((Socks5Command)command, address, (ushort)port);
-        reader = r;
-        return true;
+        var addressLength = Socks5Address.TryRead(source[3..], out var address);
+        if (addressLength == 0 || source.Length < 3 + addressLength + 2)
+        {
+            return 0;
+        }
+
+        var end = 3 + addressLength;
+        value = new Socks5Request((Socks5Command)command, address, BinaryPrimitives.ReadUInt16BigEndian(source[end..]));
+        return end + 2;
     }
 
     public void Write(IBufferWriter<byte> output)
     {
-        var length = 5 + Address.EncodedLength;
+        var length = 5 + _address.EncodedLength;
         var span = output.GetSpan(length);
         span[0] = Socks5Constants.Version;
         span[1] = (byte)Command;
         span[2] = 0;
-        var n = 3 + Address.WriteTo(span[3..]);
+        var n = 3 + _address.WriteTo(span[3..]);
         BinaryPrimitives.WriteUInt16BigEndian(span[n..], Port);
         output.Advance(length);
     }

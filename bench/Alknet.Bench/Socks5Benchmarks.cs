@@ -76,7 +76,16 @@ public class Socks5Benchmarks
 
     [Benchmark]
     [BenchmarkCategory("WriteReply")]
-    public int WriteReply_BufferWriter()
+    public int WriteReply_FromEndPoint()
+    {
+        _output.ResetWrittenCount();
+        Socks5Reply.Write(_output, Socks5ReplyCode.Succeeded, _bound);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("WriteReply")]
+    public int WriteReply_Value()
     {
         _output.ResetWrittenCount();
         var address = Socks5Address.FromEndPoint(_bound, out var port);

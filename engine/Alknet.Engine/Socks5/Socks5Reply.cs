@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
 namespace Alknet.Engine.Socks5;
@@ -12,16 +14,26 @@ namespace Alknet.Engine.Socks5;
 /// REP is kept as received, even outside the RFC's 0x00..0x08 (the upstream client maps unknown values).
 /// An unknown ATYP throws X'08' and a zero-length domain X'01', as for requests.
 /// </remarks>
-public readonly record struct Socks5Reply(Socks5ReplyCode Code, Socks5Address BoundAddress, ushort BoundPort)
-    : IWireMessage<Socks5Reply>
+public readonly record struct Socks5Reply : IWireMessage<Socks5Reply>
 {
     /// <summary>Same bound as a request: 262 octets.</summary>
     public const int MaxLength = Socks5Request.MaxLength;
 
-    // An explicit field so Write reads the 256-octet address in place instead of copying it through a getter.
-    private readonly Socks5Address _boundAddress = BoundAddress;
+    // Passed by reference and read in place: see Socks5Request.
+    private readonly Socks5Address _boundAddress;
+
+    public Socks5Reply(Socks5ReplyCode code, in Socks5Address boundAddress, ushort boundPort)
+    {
+        Code = code;
+        _boundAddress = boundAddress;
+        BoundPort = boundPort;
+    }
+
+    public Socks5ReplyCode Code { get; }
 
     public Socks5Address BoundAddress => _boundAddress;
+
+    public ushort BoundPort { get; }
 
     [SkipLocalsInit]
     public static bool TryParse(ref SequenceReader<byte> reader, out Socks5Reply value)
@@ -65,6 +77,63 @@ public readonly record struct Socks5Reply(Socks5ReplyCode Code, Socks5Address Bo
         var end = 3 + addressLength;
         value = new Socks5Reply((Socks5ReplyCode)source[1], address, BinaryPrimitives.ReadUInt16BigEndian(source[end..]));
         return end + 2;
+    }
+
+    /// <summary>
+    /// Writes a reply for <paramref name="bound"/> straight into <paramref name="output"/> without building
+    /// a <see cref="Socks5Reply"/> value: the server's per-connection answer. Null or a non-IP endpoint is
+    /// written as 0.0.0.0:0; an IPv4-mapped IPv6 address as IPv4.
+    /// </summary>
+    public static void Write(IBufferWriter<byte> output, Socks5ReplyCode code, EndPoint? bound)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (bound is DnsEndPoint)
+        {
+            var address = Socks5Address.FromEndPoint(bound, out var dnsPort);
+            new Socks5Reply(code, address, dnsPort).Write(output);
+            return;
+        }
+
+        var span = output.GetSpan(22);
+        span[0] = Socks5Constants.Version;
+        span[1] = (byte)code;
+        span[2] = 0;
+        var length = 10;
+        ushort port = 0;
+        if (bound is IPEndPoint ip)
+        {
+            port = (ushort)ip.Port;
+            var a = ip.Address;
+            if (a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv4MappedToIPv6)
+            {
+                span[3] = (byte)Socks5AddressType.IPv6;
+                a.TryWriteBytes(span.Slice(4, 16), out _);
+                length = 22;
+            }
+            else
+            {
+                span[3] = (byte)Socks5AddressType.IPv4;
+                if (a.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    // ::ffff:a.b.c.d: the IPv4 address is the last four octets.
+                    Span<byte> v6 = stackalloc byte[16];
+                    a.TryWriteBytes(v6, out _);
+                    v6[12..].CopyTo(span[4..]);
+                }
+                else
+                {
+                    a.TryWriteBytes(span.Slice(4, 4), out _);
+                }
+            }
+        }
+        else
+        {
+            span[3] = (byte)Socks5AddressType.IPv4;
+            span.Slice(4, 4).Clear();
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(span[(length - 2)..], port);
+        output.Advance(length);
     }
 
     public void Write(IBufferWriter<byte> output)

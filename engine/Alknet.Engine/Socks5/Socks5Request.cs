@@ -13,16 +13,27 @@ namespace Alknet.Engine.Socks5;
 /// answers X'07'). An unknown CMD throws X'07', an unknown ATYP X'08', anything else malformed X'01'.
 /// RSV is ignored on receipt, as a lenient receiver should. <see cref="ToString"/> is redacted.
 /// </remarks>
-public readonly record struct Socks5Request(Socks5Command Command, Socks5Address Address, ushort Port)
-    : IWireMessage<Socks5Request>
+public readonly record struct Socks5Request : IWireMessage<Socks5Request>
 {
     /// <summary>VER + CMD + RSV + ATYP + 1 + 255 + PORT(2): 262 octets.</summary>
     public const int MaxLength = 3 + Socks5Address.MaxEncodedLength + 2;
 
-    // An explicit field so Write reads the 256-octet address in place instead of copying it through a getter.
-    private readonly Socks5Address _address = Address;
+    // The address is a 256-octet inline value: it is passed by reference and read in place, never
+    // copied through a getter, so that parsing and writing stay close to hand-indexed code.
+    private readonly Socks5Address _address;
+
+    public Socks5Request(Socks5Command command, in Socks5Address address, ushort port)
+    {
+        Command = command;
+        _address = address;
+        Port = port;
+    }
+
+    public Socks5Command Command { get; }
 
     public Socks5Address Address => _address;
+
+    public ushort Port { get; }
 
     [SkipLocalsInit]
     public static bool TryParse(ref SequenceReader<byte> reader, out Socks5Request value)
@@ -41,9 +52,10 @@ public readonly record struct Socks5Request(Socks5Command Command, Socks5Address
     /// <summary>Returns the octets the request occupies, or 0 when <paramref name="source"/> is incomplete.</summary>
     internal static int TryParse(ReadOnlySpan<byte> source, out Socks5Request value)
     {
-        value = default;
+        Unsafe.SkipInit(out value);
         if (source.IsEmpty)
         {
+            value = default;
             return 0;
         }
 
@@ -54,6 +66,7 @@ public readonly record struct Socks5Request(Socks5Command Command, Socks5Address
 
         if (source.Length < 2)
         {
+            value = default;
             return 0;
         }
 
@@ -65,12 +78,14 @@ public readonly record struct Socks5Request(Socks5Command Command, Socks5Address
 
         if (source.Length < 4)
         {
+            value = default;
             return 0;
         }
 
         var addressLength = Socks5Address.TryRead(source[3..], out var address);
         if (addressLength == 0 || source.Length < 3 + addressLength + 2)
         {
+            value = default;
             return 0;
         }
 

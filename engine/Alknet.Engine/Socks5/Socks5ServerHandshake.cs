@@ -111,8 +111,7 @@ public static class Socks5ServerHandshake
         PipeWriter output, Socks5ReplyCode code, EndPoint? bound, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var address = Socks5Address.FromEndPoint(bound, out var port);
-        new Socks5Reply(code, address, port).Write(output);
+        Socks5Reply.Write(output, code, bound);
         var flush = output.FlushAsync(cancellationToken);
         if (flush.IsCompletedSuccessfully)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using NUnit.Framework;
 using System.Net;
 using Alknet.Engine.Socks5;
@@ -53,6 +54,32 @@ public class Socks5ReplyTests
     {
         var address = Socks5Address.FromEndPoint(new IPEndPoint(IPAddress.Parse("::ffff:10.0.0.1"), 80), out var port);
         Assert.That(WriteToArray(new Socks5Reply(Socks5ReplyCode.Succeeded, address, port)), Is.EqualTo(Hex("05 00 00 01 0A000001 0050")));
+    }
+
+    [TestCase("10.0.0.1", 80, "05 00 00 01 0A000001 0050")]
+    [TestCase("::ffff:10.0.0.1", 80, "05 00 00 01 0A000001 0050")]
+    [TestCase("2001:db8::1", 1080, "05 00 00 04 20010DB8000000000000000000000001 0438")]
+    public void WriteStatic_IPEndPoint_MatchesExpectedBytes(string address, int port, string expected)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        Socks5Reply.Write(output, Socks5ReplyCode.Succeeded, new IPEndPoint(IPAddress.Parse(address), port));
+        Assert.That(output.WrittenSpan.ToArray(), Is.EqualTo(Hex(expected)));
+    }
+
+    [Test]
+    public void WriteStatic_NullEndPoint_IsZeroAddressAndPort()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        Socks5Reply.Write(output, Socks5ReplyCode.HostUnreachable, null);
+        Assert.That(output.WrittenSpan.ToArray(), Is.EqualTo(Hex("05 04 00 01 00000000 0000")));
+    }
+
+    [Test]
+    public void WriteStatic_DnsEndPoint_WritesDomain()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        Socks5Reply.Write(output, Socks5ReplyCode.Succeeded, new DnsEndPoint("proxy", 1080));
+        Assert.That(output.WrittenSpan.ToArray(), Is.EqualTo(Hex("05 00 00 03 05 70726F7879 0438")));
     }
 
     [TestCase("04 00 00 01 00000000 0000", Socks5ReplyCode.GeneralFailure, TestName = "TryParse_WrongVersion_GeneralFailure")]

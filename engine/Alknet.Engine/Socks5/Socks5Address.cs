@@ -132,7 +132,8 @@ public readonly struct Socks5Address : IEquatable<Socks5Address>
     /// <exception cref="Socks5Exception">Unknown ATYP (0x08) or a zero-length domain (0x01).</exception>
     internal static int TryRead(ReadOnlySpan<byte> source, out Socks5Address address)
     {
-        address = default;
+        // Callers ignore the value when 0 is returned, so the 256-octet struct is not zeroed up front.
+        Unsafe.SkipInit(out address);
         if (source.IsEmpty)
         {
             return 0;

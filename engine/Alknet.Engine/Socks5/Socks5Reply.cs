@@ -14,6 +14,7 @@ namespace Alknet.Engine.Socks5;
 /// REP is kept as received, even outside the RFC's 0x00..0x08 (the upstream client maps unknown values).
 /// An unknown ATYP throws X'08' and a zero-length domain X'01', as for requests.
 /// </remarks>
+[SkipLocalsInit]
 public readonly record struct Socks5Reply : IWireMessage<Socks5Reply>
 {
     /// <summary>Same bound as a request: 262 octets.</summary>
@@ -35,7 +36,6 @@ public readonly record struct Socks5Reply : IWireMessage<Socks5Reply>
 
     public ushort BoundPort { get; }
 
-    [SkipLocalsInit]
     public static bool TryParse(ref SequenceReader<byte> reader, out Socks5Reply value)
     {
         Span<byte> scratch = stackalloc byte[MaxLength];

@@ -13,6 +13,7 @@ namespace Alknet.Engine.Socks5;
 /// answers X'07'). An unknown CMD throws X'07', an unknown ATYP X'08', anything else malformed X'01'.
 /// RSV is ignored on receipt, as a lenient receiver should. <see cref="ToString"/> is redacted.
 /// </remarks>
+[SkipLocalsInit]
 public readonly record struct Socks5Request : IWireMessage<Socks5Request>
 {
     /// <summary>VER + CMD + RSV + ATYP + 1 + 255 + PORT(2): 262 octets.</summary>
@@ -35,7 +36,6 @@ public readonly record struct Socks5Request : IWireMessage<Socks5Request>
 
     public ushort Port { get; }
 
-    [SkipLocalsInit]
     public static bool TryParse(ref SequenceReader<byte> reader, out Socks5Request value)
     {
         Span<byte> scratch = stackalloc byte[MaxLength];

@@ -96,7 +96,7 @@ public static class Socks5ServerHandshake
                 _ => Socks5HandshakeOutcome.Malformed,
             });
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return Socks5HandshakeResult.Failed(Socks5HandshakeOutcome.TimedOut);
         }

@@ -220,6 +220,15 @@ public class Socks5ServerHandshakeTests
         Assert.That(async () => await accept, Throws.InstanceOf<OperationCanceledException>());
     }
 
+    [Test]
+    public void AcceptAsync_ReadCanceledByOwner_ThrowsInsteadOfReportingTimeout()
+    {
+        var duplex = new InMemoryDuplex();
+        var accept = Socks5ServerHandshake.AcceptAsync(duplex.Server, NoAuth, _guard.Token).AsTask();
+        duplex.Server.Input.CancelPendingRead();
+        Assert.That(async () => await accept, Throws.InstanceOf<OperationCanceledException>());
+    }
+
     private static async Task Send(InMemoryDuplex duplex, string hex)
     {
         await duplex.Client.Output.WriteAsync(Hex(hex));

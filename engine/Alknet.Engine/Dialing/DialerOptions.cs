@@ -1,0 +1,24 @@
+using System.Net;
+
+namespace Alknet.Engine.Dialing;
+
+/// <summary>Settings shared by the direct, SOCKS5 and HTTP CONNECT dialers.</summary>
+public sealed class DialerOptions
+{
+    /// <summary>Covers name resolution and every TCP connection attempt; exceeding it is reply X'06'.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>RFC 8305 §5 "Connection Attempt Delay": how long one attempt runs alone before the next starts.</summary>
+    public TimeSpan ConnectionAttemptDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long an upstream proxy may take to answer its handshake; exceeding it is reply X'06'.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Resolver override (tests, or a deployment with its own name service). Null uses
+    /// <see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/>.
+    /// </summary>
+    public Func<string, CancellationToken, Task<IPAddress[]>>? Resolver { get; init; }
+
+    internal static DialerOptions Default { get; } = new();
+}

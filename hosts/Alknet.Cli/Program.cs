@@ -1,6 +1,22 @@
+using System.CommandLine;
+using Alknet.Cli.Commands;
+using Alknet.Cli.Hosting;
+
 namespace Alknet.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length >= 0 ? 0 : 1;
+    private static int Main(string[] args)
+    {
+        var logLevel = CliOptions.LogLevelOption();
+        var root = new RootCommand("Alknet: a SOCKS5 proxy and SSH tunnel engine")
+        {
+            logLevel,
+            SocksCommand.Create(logLevel),
+            Socks5TestCommand.Create(),
+        };
+        var parsed = root.Parse(args);
+        // Signals are handled by the commands themselves (drain, then exit 0).
+        return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
 }

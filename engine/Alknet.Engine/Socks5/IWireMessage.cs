@@ -7,7 +7,7 @@ namespace Alknet.Engine.Socks5;
 /// false when the bytes are incomplete, consuming nothing and allocating nothing, and throws the protocol's
 /// exception on malformed input.
 /// </summary>
-internal interface IWireMessage<TSelf>
+public interface IWireMessage<TSelf>
     where TSelf : struct, IWireMessage<TSelf>
 {
     static abstract bool TryParse(ref SequenceReader<byte> reader, out TSelf value);

@@ -4,7 +4,7 @@ using System.IO.Pipelines;
 namespace Alknet.Engine.Socks5;
 
 /// <summary>How a <see cref="MessageReader.ReadAsync{T}"/> call ended.</summary>
-internal enum MessageReadStatus
+public enum MessageReadStatus
 {
     /// <summary>A whole message was parsed and consumed.</summary>
     Message,
@@ -27,7 +27,7 @@ internal enum MessageReadStatus
 /// Only the message's own bytes are consumed; anything the peer sent after it (pipelined requests,
 /// early tunnel data) stays in the <see cref="PipeReader"/> for whoever reads next.
 /// </remarks>
-internal static class MessageReader
+public static class MessageReader
 {
     public static async ValueTask<(MessageReadStatus Status, T Value)> ReadAsync<T>(
         PipeReader input, int maxBytes, CancellationToken cancellationToken)

@@ -39,11 +39,13 @@ public sealed class Socks5TestCommandTests
     [Test]
     public async Task Socks5Test_DanteWithTarget_ExitsZeroAndReportsSuccess()
     {
-        var (code, output) = await RunAsync("--proxy", $"127.0.0.1:{_dante!.Port}", "--target", $"127.0.0.1:{_echo!.Port}");
+        var before = _echo!.Accepted;
+
+        var (code, output) = await RunAsync("--proxy", $"127.0.0.1:{_dante!.Port}", "--target", $"127.0.0.1:{_echo.Port}");
 
         Assert.That(code, Is.Zero, output);
         Assert.That(output, Does.Contain("succe").IgnoreCase, output);
-        Assert.That(_echo.Accepted, Is.GreaterThan(0), "the test must have reached the target through dante");
+        Assert.That(_echo.Accepted, Is.GreaterThan(before), "the test must have reached the target through dante");
     }
 
     [Test]
@@ -58,9 +60,13 @@ public sealed class Socks5TestCommandTests
     [Test]
     public async Task Socks5Test_DanteWithCredentials_ExitsZero()
     {
-        var (code, output) = await RunAsync("--proxy", $"127.0.0.1:{_danteAuth!.Port}", "--user", _danteAuth.User!, "--pass", _danteAuth.Password!, "--target", $"127.0.0.1:{_echo!.Port}");
+        var before = _echo!.Accepted;
+
+        var (code, output) = await RunAsync("--proxy", $"127.0.0.1:{_danteAuth!.Port}", "--user", _danteAuth.User!, "--pass", _danteAuth.Password!, "--target", $"127.0.0.1:{_echo.Port}");
 
         Assert.That(code, Is.Zero, output + _danteAuth.Process.LogTail());
+        Assert.That(output, Does.Contain("succe").IgnoreCase, output);
+        Assert.That(_echo.Accepted, Is.GreaterThan(before), "the test must have reached the target through dante");
     }
 
     [Test]

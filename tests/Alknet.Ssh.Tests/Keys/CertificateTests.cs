@@ -284,6 +284,22 @@ public sealed class CertificateTests
     }
 
     [Test]
+    public void Validate_SignedByCertificate_Refused()
+    {
+        using var ca = SshPrivateKey.Generate("ed25519");
+        using var user = SshPrivateKey.Generate("ed25519");
+        var caCert = SshCertificate.Create(ca.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "ca", ["x"], 0, ulong.MaxValue);
+        var cert = SshCertificate.Create(user.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "id", ["alice"], 0, ulong.MaxValue,
+            null, null, 0, caCert.Blob.ToArray());
+        var result = new CertificateValidator([ca.PublicKey, caCert]).Validate(cert, ["alice"], Loopback, DateTimeOffset.UtcNow);
+        Assert.Multiple(() =>
+        {
+            Assert.That(cert.SignatureKey, Is.InstanceOf<SshCertificate>());
+            Assert.That(result.Error, Is.EqualTo(CertificateError.SignedByCertificate));
+        });
+    }
+
+    [Test]
     public void Validate_MalformedSourceAddress_Refused()
     {
         using var ca = SshPrivateKey.Generate("ed25519");

@@ -97,7 +97,9 @@ public sealed class SshCertificate : SshPublicKey
     };
 
     /// <summary>Parses a certificate blob. Malformed input throws <see cref="FormatException"/>.</summary>
-    public static SshCertificate Parse(ReadOnlySpan<byte> blob)
+    public static SshCertificate Parse(ReadOnlySpan<byte> blob) => Parse(blob, 0);
+
+    internal static SshCertificate Parse(ReadOnlySpan<byte> blob, int depth)
     {
         try
         {
@@ -119,7 +121,7 @@ public sealed class SshCertificate : SshPublicKey
             int signedLength = r.Position;
             var signature = r.ReadString().ToArray();
             r.EnsureEnd();
-            var signatureKey = FromBlob(signatureKeyBlob);
+            var signatureKey = FromBlob(signatureKeyBlob, depth + 1);
             var copy = blob.ToArray();
             return new SshCertificate(copy, type, key)
             {

@@ -300,6 +300,17 @@ public sealed class CertificateTests
     }
 
     [Test]
+    public void Parse_CertificateChainDeeperThanOne_ThrowsFormatException()
+    {
+        using var ca = SshPrivateKey.Generate("ed25519");
+        var level1 = SshCertificate.Create(ca.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "1", ["x"], 0, ulong.MaxValue);
+        var level2 = SshCertificate.Create(ca.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "2", ["x"], 0, ulong.MaxValue,
+            null, null, 0, level1.Blob.ToArray());
+        Assert.That(() => SshCertificate.Create(ca.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "3", ["x"], 0, ulong.MaxValue,
+            null, null, 0, level2.Blob.ToArray()), Throws.InstanceOf<FormatException>());
+    }
+
+    [Test]
     public void Validate_MalformedSourceAddress_Refused()
     {
         using var ca = SshPrivateKey.Generate("ed25519");

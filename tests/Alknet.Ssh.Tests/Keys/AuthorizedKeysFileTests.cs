@@ -72,7 +72,7 @@ public sealed class AuthorizedKeysFileTests
         Assert.That(Options("restrict,port-forwarding").AllowPortForwarding, Is.True);
 
     [Test]
-    public void Parse_OptionNamesAreCaseInsensitive() =>
+    public void Parse_MixedCaseOptionNames_Recognised() =>
         Assert.That(Options("RESTRICT,Port-Forwarding,No-Pty").AllowPortForwarding, Is.True);
 
     [Test]
@@ -165,7 +165,7 @@ public sealed class AuthorizedKeysFileTests
         Assert.That(Error(option + " " + KeyText)!.Message, Does.StartWith("line 1: expiry-time"));
 
     [Test]
-    public void Parse_CertAuthorityWithPrincipals()
+    public void Parse_CertAuthorityWithPrincipals_BothRecorded()
     {
         var o = Options("cert-authority,principals=\"alice, ops\"");
         Assert.Multiple(() =>
@@ -180,7 +180,7 @@ public sealed class AuthorizedKeysFileTests
         Assert.That(Error("principals=\"a\" " + KeyText)!.Message, Does.Contain("only valid with cert-authority"));
 
     [Test]
-    public void Parse_QuotedValuesWithSpacesAndEscapedQuotes()
+    public void Parse_QuotedValuesWithSpacesAndEscapedQuotes_Unescaped()
     {
         var o = Options("command=\"echo \\\"hi there\\\" \\\\n\",environment=\"A=b c\",no-pty,no-agent-forwarding,no-X11-forwarding,no-user-rc");
         Assert.Multiple(() =>

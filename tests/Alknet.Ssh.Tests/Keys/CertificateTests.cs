@@ -107,7 +107,7 @@ public sealed class CertificateTests
         Assert.That(Validate(Cert("-I", "id", "-n", "alice", "-V", "+1d:+2d")).Error, Is.EqualTo(CertificateError.NotYetValid));
 
     [Test]
-    public void Validate_ValidityUsesSuppliedClock()
+    public void Validate_SuppliedClock_DecidesValidityWindow()
     {
         var cert = Cert("-I", "id", "-n", "alice", "-V", "20300101Z:20310101Z");
         var validator = new CertificateValidator([_caKey]);

@@ -56,7 +56,7 @@ public sealed class KnownHostsFileTests
             Is.EqualTo(KnownHostsResult.Mismatch));
 
     [Test]
-    public void Check_WildcardsAndNegation()
+    public void Check_WildcardsAndNegation_AppliedToHostName()
     {
         var file = KnownHostsFile.Parse(Line("*.example,!bad.example,host?", _host));
         Assert.Multiple(() =>
@@ -91,7 +91,7 @@ public sealed class KnownHostsFileTests
     }
 
     [Test]
-    public void Parse_BadLinesSkippedWithWarnings()
+    public void Parse_BadLines_SkippedWithWarnings()
     {
         var file = KnownHostsFile.Parse("justahost\n@bogus x " + _host.PublicKey.ToOpenSshLine() + "\nh ssh-ed25519 AAAA\n" + Line("ok", _host));
         Assert.Multiple(() =>
@@ -147,7 +147,7 @@ public sealed class KnownHostsFileTests
         Assert.That(KnownHostsFile.Load("/nonexistent/known_hosts").Entries, Is.Empty);
 
     [Test]
-    public void KnownKeyTypes_ListsTypesForHost() =>
+    public void KnownKeyTypes_TwoKeysForHost_ListsBothTypes() =>
         Assert.That(KnownHostsFile.Parse(Line("h", _host) + "\n" + Line("h", _other)).KnownKeyTypes("h", 22),
             Is.EqualTo((string[])["ssh-ed25519", "ecdsa-sha2-nistp256"]));
 }

@@ -222,7 +222,7 @@ public sealed class PublicKeyAuthorizerTests
             Is.EqualTo(CertificateError.UntrustedCertificateAuthority));
 
     [Test]
-    public void ParseCaKeys_LinesAndComments()
+    public void ParseCaKeys_LinesAndComments_ReadsKeysAndNamesBadLine()
     {
         var keys = PublicKeyAuthorizer.ParseCaKeys("# CAs\n" + _ca.PublicKey.ToOpenSshLine("ca") + "\n\n" + _other.PublicKey.ToOpenSshLine() + "\n");
         Assert.Multiple(() =>

@@ -1,0 +1,140 @@
+using System.Globalization;
+
+namespace Alknet.Ssh.Keys;
+
+/// <summary>
+/// OpenSSH's known_hosts file (sshd(8) SSH_KNOWN_HOSTS FILE FORMAT): <c>[@marker] hostpatterns keytype base64
+/// [comment]</c>. Host patterns are comma-separated with * and ? wildcards and ! negation; a non-22 port is written
+/// <c>[host]:port</c>; hashed names are <c>|1|salt|hmac</c>. Lines we cannot use (unsupported key types, malformed
+/// lines) are skipped, as ssh does, and listed in <see cref="Warnings"/>.
+/// </summary>
+public sealed class KnownHostsFile
+{
+    private KnownHostsFile(IReadOnlyList<KnownHostsEntry> entries, IReadOnlyList<string> warnings)
+    {
+        Entries = entries;
+        Warnings = warnings;
+    }
+
+    public IReadOnlyList<KnownHostsEntry> Entries { get; }
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>Reads a known_hosts file; a missing file is an empty one.</summary>
+    public static KnownHostsFile Load(string path) => File.Exists(path) ? Parse(File.ReadAllText(path)) : Parse("");
+
+    public static KnownHostsFile Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var entries = new List<KnownHostsEntry>();
+        var warnings = new List<string>();
+        int lineNumber = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            lineNumber++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            var marker = KnownHostsMarker.None;
+            if (line[0] == '@')
+            {
+                int sp = line.IndexOfAny([' ', '\t']);
+                string m = sp < 0 ? line : line[..sp];
+                marker = m switch
+                {
+                    "@revoked" => KnownHostsMarker.Revoked,
+                    "@cert-authority" => KnownHostsMarker.CertAuthority,
+                    _ => (KnownHostsMarker)(-1),
+                };
+                if ((int)marker < 0 || sp < 0)
+                {
+                    warnings.Add("line " + lineNumber + ": unknown marker skipped");
+                    continue;
+                }
+                line = line[sp..].TrimStart();
+            }
+            int hostEnd = line.IndexOfAny([' ', '\t']);
+            if (hostEnd < 0)
+            {
+                warnings.Add("line " + lineNumber + ": no key");
+                continue;
+            }
+            string hosts = line[..hostEnd];
+            try
+            {
+                var key = SshPublicKey.ParseOpenSshLine(line[hostEnd..], out var comment);
+                entries.Add(new KnownHostsEntry(lineNumber, marker, hosts, key, comment));
+            }
+            catch (FormatException e)
+            {
+                warnings.Add("line " + lineNumber + ": " + e.Message);
+            }
+        }
+        return new KnownHostsFile(entries, warnings);
+    }
+
+    /// <summary>The name known_hosts uses for host:port: the host for port 22, else <c>[host]:port</c>; lower case.</summary>
+    public static string LookupName(string host, int port)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        host = PermitOpen.StripBrackets(host).ToLowerInvariant();
+        return port == 22 ? host : "[" + host + "]:" + port.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Checks a server's host key. @revoked wins over everything; then an exact match; a host known only with other
+    /// keys is a mismatch (the client must refuse and must not append).
+    /// </summary>
+    public KnownHostsResult Check(string host, int port, SshPublicKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string name = LookupName(host, port);
+        bool known = false, matched = false;
+        foreach (var e in Entries)
+        {
+            if (e.Marker == KnownHostsMarker.Revoked)
+            {
+                // A revoked key is refused whatever host presents it (and a revoked CA key for its certificates).
+                if (e.Key.BlobEquals(key) || (key is SshCertificate c && e.Key.BlobEquals(c.SignatureKey)))
+                    return KnownHostsResult.Revoked;
+                continue;
+            }
+            if (e.Marker != KnownHostsMarker.None || !e.MatchesHost(name)) continue;
+            known = true;
+            if (e.Key.BlobEquals(key)) matched = true;
+        }
+        if (matched) return KnownHostsResult.Match;
+        return known ? KnownHostsResult.Mismatch : KnownHostsResult.Unknown;
+    }
+
+    /// <summary>The key types known for a host (so a client can prefer those host key algorithms).</summary>
+    public IReadOnlyList<string> KnownKeyTypes(string host, int port)
+    {
+        string name = LookupName(host, port);
+        var types = new List<string>();
+        foreach (var e in Entries)
+            if (e.Marker == KnownHostsMarker.None && e.MatchesHost(name) && !types.Contains(e.Key.KeyType))
+                types.Add(e.Key.KeyType);
+        return types;
+    }
+
+    /// <summary>Appends a plain (unhashed) line for host:port (accept-new), creating the file (0644) if needed.</summary>
+    public static void Append(string path, string host, int port, SshPublicKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string line = LookupName(host, port) + " " + key.ToOpenSshLine();
+        bool needsNewline = false;
+        if (File.Exists(path))
+        {
+            using var existing = new FileStream(path, FileMode.Open, FileAccess.Read);
+            if (existing.Length > 0)
+            {
+                existing.Seek(-1, SeekOrigin.End);
+                needsNewline = existing.ReadByte() != '\n';
+            }
+        }
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = KeyFiles.PublicMode;
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write((needsNewline ? "\n" : "") + line + "\n");
+    }
+}

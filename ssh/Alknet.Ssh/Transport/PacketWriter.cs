@@ -89,6 +89,9 @@ internal sealed class PacketWriter : IBufferWriter<byte>, IDisposable
         return total;
     }
 
+    /// <summary>The payload written so far into the packet being built.</summary>
+    public ReadOnlySpan<byte> PendingPayload => _inPacket ? _packet.Span.Slice(HeaderLength, _payloadLength) : default;
+
     /// <summary>Abandons a packet begun but not finished (nothing is committed).</summary>
     public void AbortPacket()
     {

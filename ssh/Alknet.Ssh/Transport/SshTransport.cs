@@ -510,8 +510,12 @@ internal sealed class SshTransport : IAsyncDisposable
     }
 
     /// <summary>Sends DISCONNECT (best effort) and closes the output. Safe to call more than once.</summary>
-    public async ValueTask DisconnectAsync(SshDisconnectReason reason, string description, CancellationToken ct = default)
+    public async ValueTask DisconnectAsync(SshDisconnectReason reason, string description, CancellationToken cancellationToken = default)
     {
+        // A peer that does not read must not hold us here: the goodbye is best effort and bounded.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(TimeSpan.FromSeconds(5));
+        var ct = bounded.Token;
         try
         {
             await _writeLock.WaitAsync(ct).ConfigureAwait(false);

@@ -40,7 +40,7 @@ public sealed class AlgorithmMatrixTests
         var client = new SshClientOptions
         {
             User = "carol",
-            Identities = [new Auth.SshClientIdentity(user)],
+            Identities = [new Alknet.Ssh.Auth.SshClientIdentity(user)],
             HostKeyVerifier = new AcceptAnyHostKeyVerifier(),
             Algorithms = new SshAlgorithmOptions { KeyExchange = [kex], HostKey = [hostAlg], Ciphers = [cipher], Macs = [mac] },
         };

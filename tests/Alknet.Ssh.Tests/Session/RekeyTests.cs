@@ -29,7 +29,7 @@ public sealed class RekeyTests
         var clientOptions = new SshClientOptions
         {
             User = "alice",
-            Identities = [new Auth.SshClientIdentity(user)],
+            Identities = [new Alknet.Ssh.Auth.SshClientIdentity(user)],
             HostKeyVerifier = new AcceptAnyHostKeyVerifier(),
             RekeyBytes = 32 * 1024,
             Algorithms = new SshAlgorithmOptions { Ciphers = [cipher] },

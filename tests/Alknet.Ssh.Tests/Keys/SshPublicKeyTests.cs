@@ -268,6 +268,29 @@ public sealed class SshPublicKeyTests
     }
 
     [Test]
+    public void EcdsaImport_ScalarOfAnotherKey_Rejected()
+    {
+        using var a = System.Security.Cryptography.ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var b = System.Security.Cryptography.ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pa = a.ExportParameters(true);
+        var pb = b.ExportParameters(false);
+        byte[] point = [0x04, .. pb.Q.X!, .. pb.Q.Y!];
+        Assert.That(() => EcdsaPrivateKey.Import(EcdsaCurve.NistP256, pa.D, point),
+            Throws.TypeOf<SshKeyFileException>().With.Message.Contains("does not match"));
+    }
+
+    [Test]
+    public void RsaImport_PrimesNotFactoringModulus_Rejected()
+    {
+        using var a = RSA.Create(2048);
+        using var b = RSA.Create(2048);
+        var pa = a.ExportParameters(true);
+        var pb = b.ExportParameters(true);
+        Assert.That(() => RsaPrivateKey.Import(pa.Modulus, pa.Exponent, pa.D, pb.P, pb.Q),
+            Throws.TypeOf<SshKeyFileException>().With.Message.Contains("p·q"));
+    }
+
+    [Test]
     public void Generate_UnknownType_Throws() =>
         Assert.That(() => SshPrivateKey.Generate("dsa"), Throws.ArgumentException.With.Message.Contains("unknown key type"));
 

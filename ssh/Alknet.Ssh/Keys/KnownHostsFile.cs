@@ -81,28 +81,55 @@ public sealed class KnownHostsFile
 
     /// <summary>
     /// Checks a server's host key. @revoked wins over everything; then an exact match; a host known only with other
-    /// keys is a mismatch (the client must refuse and must not append).
+    /// keys is a mismatch (the client must refuse and must not append). A host certificate matches when an
+    /// @cert-authority line for the host names its CA and the certificate is a valid host certificate for the host
+    /// name at <paramref name="now"/> (default: the current time); otherwise its plain key is checked, as ssh does.
     /// </summary>
-    public KnownHostsResult Check(string host, int port, SshPublicKey key)
+    public KnownHostsResult Check(string host, int port, SshPublicKey key, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         string name = LookupName(host, port);
+        var certificate = key as SshCertificate;
+        var plain = certificate?.Key ?? key;
         bool known = false, matched = false;
         foreach (var e in Entries)
         {
             if (e.Marker == KnownHostsMarker.Revoked)
             {
                 // A revoked key is refused whatever host presents it (and a revoked CA key for its certificates).
-                if (e.Key.BlobEquals(key) || (key is SshCertificate c && e.Key.BlobEquals(c.SignatureKey)))
+                if (e.Key.BlobEquals(plain) || (certificate is not null && e.Key.BlobEquals(certificate.SignatureKey)))
                     return KnownHostsResult.Revoked;
                 continue;
             }
-            if (e.Marker != KnownHostsMarker.None || !e.MatchesHost(name)) continue;
+            if (!e.MatchesHost(name)) continue;
+            if (e.Marker == KnownHostsMarker.CertAuthority)
+            {
+                if (certificate is not null && e.Key.BlobEquals(certificate.SignatureKey) &&
+                    IsValidHostCertificate(certificate, PermitOpen.StripBrackets(host).ToLowerInvariant(), now ?? DateTimeOffset.UtcNow))
+                    matched = true;
+                continue;
+            }
             known = true;
-            if (e.Key.BlobEquals(key)) matched = true;
+            if (e.Key.BlobEquals(plain)) matched = true;
         }
         if (matched) return KnownHostsResult.Match;
         return known ? KnownHostsResult.Mismatch : KnownHostsResult.Unknown;
+    }
+
+    /// <summary>PROTOCOL.certkeys host certificate: type host, in its validity window, host name among its principals,
+    /// CA signature valid (no SHA-1), and no critical options (none are defined for host certificates).</summary>
+    private static bool IsValidHostCertificate(SshCertificate cert, string hostName, DateTimeOffset now)
+    {
+        if (cert.CertificateType != SshCertificateType.Host || cert.SignatureKey is SshCertificate) return false;
+        long t = now.ToUnixTimeSeconds();
+        if (t < 0 || (ulong)t < cert.ValidAfter || (ulong)t >= cert.ValidBefore) return false;
+        if (cert.CriticalOptions.Count != 0) return false;
+        bool principal = false;
+        foreach (var p in cert.Principals)
+            if (string.Equals(p, hostName, StringComparison.OrdinalIgnoreCase)) principal = true;
+        if (!principal) return false;
+        if (!SshSignature.TryParse(cert.Signature.Span, out var alg, out _) || alg == SshKeyAlgorithms.Rsa) return false;
+        return cert.VerifyCaSignature();
     }
 
     /// <summary>The key types known for a host (so a client can prefer those host key algorithms).</summary>

@@ -80,6 +80,35 @@ public sealed class KnownHostsFileTests
     }
 
     [Test]
+    public void Check_HostCertificateFromSshKeygen_MatchesViaCertAuthority()
+    {
+        using var dir = new TempDir();
+        var ca = SshKeygen.Generate(dir.Path, "ca", "ed25519");
+        var hostKey = SshKeygen.Generate(dir.Path, "host", "ecdsa", 256);
+        SshKeygen.Ok("-q", "-s", ca, "-h", "-I", "host", "-n", "server.example", "-V", "-5m:+1h", hostKey + ".pub");
+        var hostCert = (SshCertificate)SshPublicKey.Load(hostKey + "-cert.pub");
+        var caLine = File.ReadAllText(ca + ".pub").Trim();
+        var file = KnownHostsFile.Parse("@cert-authority *.example " + caLine);
+        Assert.Multiple(() =>
+        {
+            Assert.That(file.Check("server.example", 22, hostCert), Is.EqualTo(KnownHostsResult.Match));
+            Assert.That(file.Check("server.example", 2222, hostCert), Is.EqualTo(KnownHostsResult.Unknown), "[host]:port does not match *.example");
+            Assert.That(file.Check("other.example", 22, hostCert), Is.EqualTo(KnownHostsResult.Unknown), "not a principal");
+            Assert.That(file.Check("server.example", 22, hostCert, DateTimeOffset.UtcNow.AddDays(1)), Is.EqualTo(KnownHostsResult.Unknown), "expired");
+            Assert.That(KnownHostsFile.Parse("@revoked * " + caLine).Check("server.example", 22, hostCert), Is.EqualTo(KnownHostsResult.Revoked));
+        });
+    }
+
+    [Test]
+    public void Check_UserCertificateAsHostKey_NotTrusted()
+    {
+        using var ca = SshPrivateKey.Generate("ed25519");
+        var cert = SshCertificate.Create(_host.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "u", ["server.example"], 0, ulong.MaxValue);
+        var file = KnownHostsFile.Parse("@cert-authority * " + ca.PublicKey.ToOpenSshLine());
+        Assert.That(file.Check("server.example", 22, cert), Is.EqualTo(KnownHostsResult.Unknown));
+    }
+
+    [Test]
     public void Parse_CertAuthorityMarker_RecordedNotUsedAsHostKey()
     {
         var file = KnownHostsFile.Parse("@cert-authority *.example " + _host.PublicKey.ToOpenSshLine());

@@ -15,6 +15,8 @@ internal static class Program
             SocksCommand.Create(logLevel),
             Socks5TestCommand.Create(),
             KeygenCommand.Create(),
+            ProbeCommand.Create(),
+            ServeCommand.Create(logLevel),
         };
         var parsed = root.Parse(args);
         // Signals are handled by the commands themselves (drain, then exit 0).

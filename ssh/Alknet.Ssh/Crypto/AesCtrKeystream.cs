@@ -18,7 +18,11 @@ namespace Alknet.Ssh.Crypto;
 /// </remarks>
 internal sealed class AesCtrKeystream : IDisposable
 {
-    /// <summary>Keystream generated per refill: half a maximum-size packet; chosen by measurement (see docs/perf/ciphers.md).</summary>
+    /// <summary>
+    /// Keystream generated per refill. The ECB transform's fixed cost per call is about 0.1 µs: measured, 1 KiB runs at
+    /// 5.1 GB/s, 16 KiB at 10.4 GB/s and 32 KiB at 11.1 GB/s, so 16 KiB gets within 7% of the ceiling while keeping the
+    /// two buffers per direction small (docs/perf/ciphers.md).
+    /// </summary>
     public const int BatchBytes = 16 * 1024;
 
     private const int AesBlock = 16;

@@ -11,8 +11,8 @@ namespace Alknet.Ssh.Crypto;
 /// </summary>
 /// <remarks>
 /// Every native object is freed in a <c>finally</c> (one-shot operations) or owned by a <see cref="SafeHandle"/>
-/// (the per-packet contexts in <see cref="ChaCha20Stream"/> and <see cref="Poly1305Mac"/>). On failure the OpenSSL
-/// error queue is cleared so that it cannot leak into the BCL's own use of the same library.
+/// (the per-packet contexts in <see cref="ChaCha20Stream"/>, <see cref="Poly1305Mac"/> and the AES-GCM packet cipher).
+/// On failure the OpenSSL error queue is cleared so that it cannot leak into the BCL's own use of the same library.
 /// </remarks>
 public static unsafe partial class LibCrypto
 {

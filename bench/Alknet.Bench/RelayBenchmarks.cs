@@ -78,3 +78,36 @@ public class RelayBlockSizeBenchmarks
     [Benchmark]
     public Task Relay() => _rig!.TransferAsync(RelayRig.BytesPerOperation);
 }
+
+/// <summary>Zero-byte receive before each receive (idle connections hold no memory) versus receiving straight into a rented block.</summary>
+[Config(typeof(BenchConfig))]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet disposes through [GlobalCleanup].")]
+public class RelayReceiveModeBenchmarks
+{
+    private RelayRig? _rig;
+    private PinnedBlockMemoryPool? _pool;
+
+    [Params(32 * 1024, 64 * 1024)]
+    public int BlockSize { get; set; }
+
+    [Params(true, false)]
+    public bool WaitForData { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _pool = new PinnedBlockMemoryPool(BlockSize);
+        var options = new SocketConnectionOptions { WaitForDataBeforeAllocatingBuffer = WaitForData };
+        _rig = RelayRig.Create(1, RelayRig.Proxy.Relay, _pool, options);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _rig?.Dispose();
+        _pool?.Dispose();
+    }
+
+    [Benchmark]
+    public Task Relay() => _rig!.TransferAsync(RelayRig.BytesPerOperation);
+}

@@ -24,4 +24,7 @@ public static class LogAssert
             Assert.That(Regex.IsMatch(output, $@"(?<!\d){port}(?!\d)"), Is.False, $"alknet logged the destination port {port}:\n{output}");
         }
     }
+
+    /// <summary>Fails if the output contains <paramref name="port"/> as a whole number.</summary>
+    public static void NoDestinationPort(AlknetProcess alknet, int port) => NoDestination(alknet, [], [port]);
 }

@@ -67,14 +67,14 @@ internal static class ConnectionsPerSecond
         var cps = ok / elapsed.TotalSeconds;
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"cps: proxy={proxy} auth={(user is null ? "none" : "user/pass")} concurrency={concurrency} bytes={bytes} duration={elapsed.TotalSeconds:0.0}s"));
-        Console.WriteLine(string.Create(inv, $"connections/s: {cps:0.0}  ok={ok} errors={errorCount} unfinished={unfinished}"));
+        Console.WriteLine(string.Create(inv, $"connections/s: {cps:0.0}  ok={ok} errors={errorCount} inflight={unfinished}"));
         Console.WriteLine(string.Create(inv, $"latency ms: p50={Percentile(latencies, 50):0.000} p90={Percentile(latencies, 90):0.000} p99={Percentile(latencies, 99):0.000} max={(ok == 0 ? 0 : latencies[^1]):0.000}"));
         if (errors.Count > 0)
         {
             Console.WriteLine("errors: " + string.Join(' ', errors.Select(e => $"{e.Key}={e.Value}")));
         }
 
-        Console.WriteLine(string.Create(inv, $"RESULT mode=cps cps={cps:0.0} ok={ok} errors={errorCount} unfinished={unfinished} p50_ms={Percentile(latencies, 50):0.000} p90_ms={Percentile(latencies, 90):0.000} p99_ms={Percentile(latencies, 99):0.000} max_ms={(ok == 0 ? 0 : latencies[^1]):0.000}"));
+        Console.WriteLine(string.Create(inv, $"RESULT mode=cps cps={cps:0.0} ok={ok} errors={errorCount} inflight={unfinished} p50_ms={Percentile(latencies, 50):0.000} p90_ms={Percentile(latencies, 90):0.000} p99_ms={Percentile(latencies, 99):0.000} max_ms={(ok == 0 ? 0 : latencies[^1]):0.000}"));
         return ok > 0 ? 0 : 1;
     }
 
@@ -153,13 +153,9 @@ internal static class ConnectionsPerSecond
                 {
                     if (stop.IsCancellationRequested)
                     {
-                        // Started inside the window but still running at its end: a proxy slower than the
-                        // window must show up as unfinished work, not as a silent zero.
-                        if (counted)
-                        {
-                            Unfinished++;
-                        }
-
+                        // Still running when the window closed: a proxy slower than the window must show up
+                        // as unfinished work, not as a silent zero.
+                        Unfinished++;
                         return;
                     }
 

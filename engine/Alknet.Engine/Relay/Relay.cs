@@ -9,7 +9,9 @@ namespace Alknet.Engine.Relay;
 /// destination's output (half-close: TCP FIN, SSH CHANNEL_EOF) while the opposite direction keeps flowing.</para>
 /// <para>An error in either direction stops both: the other direction's pending read or flush is canceled, all
 /// four pipe ends are completed with the error and connections are aborted, so nothing behind the relay hangs.
-/// The result is returned as a value; I/O errors never escape as exceptions.</para>
+/// The result is returned as a value; I/O errors never escape as exceptions. Stopping relies on
+/// <see cref="PipeReader.CancelPendingRead"/> and <see cref="PipeWriter.CancelPendingFlush"/>, so pipe
+/// implementations given to the relay must honour both.</para>
 /// <para>Allocation: one <see cref="RelaySession"/> per relay (it also carries the idle timer's state and both
 /// direction loops' state machines). Moving a chunk allocates nothing: the loops are ordinary async methods
 /// whose boxes are created once at the first suspension and reused, pipe awaits are allocation-free, and the

@@ -42,7 +42,9 @@ internal sealed class RelaySession
         if (_idleTimeoutMs > 0)
         {
             Volatile.Write(ref _lastActivity, Environment.TickCount64);
-            _idleTimer = new Timer(static s => ((RelaySession)s!).OnIdleTimer(), this, _idleTimeoutMs, Timeout.Infinite);
+            // Armed only after the field is set, so the callback can always re-arm it.
+            _idleTimer = new Timer(static s => ((RelaySession)s!).OnIdleTimer(), this, Timeout.Infinite, Timeout.Infinite);
+            _idleTimer.Change(_idleTimeoutMs, Timeout.Infinite);
         }
 
         try

@@ -54,6 +54,7 @@ public sealed class SocketListener : IAsyncDisposable
     /// <summary>
     /// Accepts the next connection and starts it. Returns null once the listener is stopped or disposed.
     /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was canceled.</exception>
     public async ValueTask<SocketConnection?> AcceptAsync(CancellationToken ct = default)
     {
         while (!_stopped)

@@ -63,6 +63,78 @@ public class RelayAllocationTests
         Assert.That(best, Is.LessThanOrEqualTo(1024), $"{best} extra bytes for {3 * Chunks} extra chunks ({(double)best / (3 * Chunks):F2} B/chunk)");
     }
 
+    /// <summary>
+    /// Same N versus 4N method, but streaming: the client sends without waiting, so pipes fill, flushes pause
+    /// and the send loops gather several blocks per send. This is the path where an over-long gather list once
+    /// made the runtime allocate iovec arrays on every send.
+    /// </summary>
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task RunAsync_SustainedStreamOverLoopbackSockets_AllocatesNothingPerChunk()
+    {
+        using var targetListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        targetListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        targetListener.Listen(1);
+        await using var frontListener = SocketListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var acceptLeft = frontListener.AcceptAsync().AsTask();
+        client.Connect(frontListener.LocalEndPoint);
+        await using var left = (await acceptLeft)!;
+        await using var right = await SocketConnector.ConnectAsync((IPEndPoint)targetListener.LocalEndPoint!, CancellationToken.None);
+        using var target = targetListener.Accept();
+        var relay = RelayRunner.RunAsync(left, right, RelayOptions.Default, CancellationToken.None).AsTask();
+        var chunk = Loopback.RandomBytes(256 * 1024);
+        var sink = new byte[256 * 1024];
+        const int unit = 64; // 64 × 256 KiB = 16 MiB ≈ 512 blocks of 32 KiB
+
+        Stream(client, target, chunk, sink, 2 * unit); // warm-up
+        long best = long.MaxValue;
+        for (var attempt = 0; attempt < 3 && best > 1024; attempt++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            Stream(client, target, chunk, sink, unit);
+            var once = GC.GetTotalAllocatedBytes(precise: true) - before;
+            before = GC.GetTotalAllocatedBytes(precise: true);
+            Stream(client, target, chunk, sink, 4 * unit);
+            var four = GC.GetTotalAllocatedBytes(precise: true) - before;
+            best = Math.Min(best, four - once);
+        }
+
+        client.Shutdown(SocketShutdown.Send);
+        target.Shutdown(SocketShutdown.Send);
+        var result = await relay;
+
+        Assert.That(result.Outcome, Is.EqualTo(RelayOutcome.Completed));
+        Assert.That(best, Is.LessThanOrEqualTo(1024), $"{best} extra bytes for {3 * unit * chunk.Length} extra bytes relayed");
+    }
+
+    /// <summary>Sends <paramref name="count"/> chunks from a dedicated thread while this thread drains the target.</summary>
+    private static void Stream(Socket client, Socket target, byte[] chunk, byte[] sink, int count)
+    {
+        var sender = new Thread(() =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                client.Send(chunk);
+            }
+        });
+        sender.Start();
+        long remaining = (long)count * chunk.Length;
+        while (remaining > 0)
+        {
+            var n = target.Receive(sink);
+            if (n == 0)
+            {
+                throw new IOException("The relay closed the target connection early.");
+            }
+
+            remaining -= n;
+        }
+
+        sender.Join();
+    }
+
     private static long Measure(Socket client, Socket target, byte[] chunk, byte[] sink, int count)
     {
         var before = GC.GetTotalAllocatedBytes(precise: true);

@@ -8,7 +8,7 @@ using Alknet.Engine.Transport;
 
 namespace Alknet.Engine.Tests.Transport;
 
-/// <summary>Loopback socket plumbing and pipe helpers shared by the transport and relay tests.</summary>
+/// <summary>Loopback socket plumbing and pipe utilities shared by the transport and relay tests.</summary>
 internal static class Loopback
 {
     /// <summary>Two started connections joined by a real loopback TCP connection.</summary>

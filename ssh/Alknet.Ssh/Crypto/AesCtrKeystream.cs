@@ -18,7 +18,11 @@ namespace Alknet.Ssh.Crypto;
 /// </remarks>
 internal sealed class AesCtrKeystream : IDisposable
 {
-    /// <summary>Keystream generated per refill: half a maximum-size packet; chosen by measurement (see docs/perf/ciphers.md).</summary>
+    /// <summary>
+    /// Keystream generated per refill. The ECB transform's fixed cost per call is about 0.1 µs: measured, 1 KiB runs at
+    /// 5.1 GB/s, 16 KiB at 10.4 GB/s and 32 KiB at 11.1 GB/s, so 16 KiB gets within 7% of the ceiling while keeping the
+    /// two buffers per direction small (docs/perf/ciphers.md).
+    /// </summary>
     public const int BatchBytes = 16 * 1024;
 
     private const int AesBlock = 16;
@@ -97,23 +101,7 @@ internal sealed class AesCtrKeystream : IDisposable
         }
 
         int bytes = (BatchBytes - remaining) & ~(AesBlock - 1);
-        Span<byte> counters = _counters.AsSpan(0, bytes);
-        ulong high = _counterHigh;
-        ulong low = _counterLow;
-        for (int offset = 0; offset < bytes; offset += AesBlock)
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(counters[offset..], high);
-            BinaryPrimitives.WriteUInt64BigEndian(counters[(offset + 8)..], low);
-            // 128-bit increment, wrapping modulo 2^128 as RFC 4344 §4 requires.
-            low++;
-            if (low == 0)
-            {
-                high++;
-            }
-        }
-
-        _counterHigh = high;
-        _counterLow = low;
+        FillCounters(_counters, bytes / AesBlock, ref _counterHigh, ref _counterLow);
         int written = _ecb.TransformBlock(_counters, 0, bytes, _keystream, remaining);
         if (written != bytes)
         {
@@ -123,6 +111,48 @@ internal sealed class AesCtrKeystream : IDisposable
         _position = 0;
         _available = remaining + bytes;
     }
+
+    /// <summary>
+    /// Writes <paramref name="blocks"/> consecutive big-endian 128-bit counters and advances the counter. The high
+    /// half only changes when the low half wraps, so the common case is two plain stores per block.
+    /// </summary>
+    private static void FillCounters(byte[] counters, int blocks, ref ulong high, ref ulong low)
+    {
+        if ((uint)(blocks * AesBlock) > (uint)counters.Length)
+        {
+            ThrowShort();
+        }
+
+        ref byte c = ref MemoryMarshal.GetArrayDataReference(counters);
+        if (low <= ulong.MaxValue - (ulong)blocks)
+        {
+            ulong highBe = ToBigEndian(high);
+            ulong next = low;
+            for (int i = 0; i < blocks; i++)
+            {
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref c, i * AesBlock), highBe);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref c, (i * AesBlock) + 8), ToBigEndian(next));
+                next++;
+            }
+
+            low = next;
+            return;
+        }
+
+        // Rare: the low half wraps inside this batch (RFC 4344 §4: the counter is one 128-bit integer mod 2^128).
+        for (int i = 0; i < blocks; i++)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref c, i * AesBlock), ToBigEndian(high));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref c, (i * AesBlock) + 8), ToBigEndian(low));
+            low++;
+            if (low == 0)
+            {
+                high++;
+            }
+        }
+    }
+
+    private static ulong ToBigEndian(ulong value) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value;
 
     /// <summary>destination = source XOR keystream, 32 or 64 bytes at a time.</summary>
     internal static void Xor(ReadOnlySpan<byte> source, ReadOnlySpan<byte> keystream, Span<byte> destination)

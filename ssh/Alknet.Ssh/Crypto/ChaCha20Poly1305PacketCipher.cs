@@ -32,6 +32,12 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     private readonly byte[] _block0 = new byte[ChaCha20Stream.BlockSize];
     private readonly byte[] _expectedTag = new byte[TagSize];
 
+    // The transport always peeks at the length before it opens the packet. The 4 keystream bytes under K_1 computed by
+    // PeekLength are kept for that sequence number so Open does not run the length cipher a second time.
+    private readonly byte[] _lengthKeystream = new byte[LengthFieldSize];
+    private uint _peekedSequence;
+    private bool _peeked;
+
     public ChaCha20Poly1305PacketCipher(ReadOnlySpan<byte> key)
     {
         LibCrypto.CheckLength(key.Length, KeySize, nameof(key));
@@ -62,10 +68,10 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
 
     public uint PeekLength(uint sequenceNumber, ReadOnlySpan<byte> prefix)
     {
-        Span<byte> length = stackalloc byte[LengthFieldSize];
-        _length.Reset(0, sequenceNumber);
-        _length.Transform(prefix[..LengthFieldSize], length);
-        return BinaryPrimitives.ReadUInt32BigEndian(length);
+        LoadLengthKeystream(sequenceNumber);
+        _peekedSequence = sequenceNumber;
+        _peeked = true;
+        return BinaryPrimitives.ReadUInt32BigEndian(prefix) ^ BinaryPrimitives.ReadUInt32BigEndian(_lengthKeystream);
     }
 
     public bool Open(uint sequenceNumber, Span<byte> packet, ReadOnlySpan<byte> mac)
@@ -78,8 +84,15 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
             return false;
         }
 
-        _length.Reset(0, sequenceNumber);
-        _length.Transform(packet[..LengthFieldSize], packet[..LengthFieldSize]);
+        if (!_peeked || _peekedSequence != sequenceNumber)
+        {
+            LoadLengthKeystream(sequenceNumber);
+        }
+
+        _peeked = false;
+        BinaryPrimitives.WriteUInt32BigEndian(
+            packet,
+            BinaryPrimitives.ReadUInt32BigEndian(packet) ^ BinaryPrimitives.ReadUInt32BigEndian(_lengthKeystream));
         Span<byte> body = packet[LengthFieldSize..];
         _main.Transform(body, body);
         return true;
@@ -91,6 +104,15 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         _length.Dispose();
         _poly.Dispose();
         CryptographicOperations.ZeroMemory(_block0);
+        CryptographicOperations.ZeroMemory(_lengthKeystream);
+    }
+
+    /// <summary>The first 4 bytes of K_1's block 0 for this sequence number: the length field's keystream.</summary>
+    private void LoadLengthKeystream(uint sequenceNumber)
+    {
+        _length.Reset(0, sequenceNumber);
+        Array.Clear(_lengthKeystream);
+        _length.Transform(_lengthKeystream, _lengthKeystream);
     }
 
     /// <summary>Derives the Poly1305 key from K_2 block 0 and leaves the K_2 stream positioned at block 1.</summary>

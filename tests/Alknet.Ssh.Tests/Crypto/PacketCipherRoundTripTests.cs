@@ -81,4 +81,33 @@ public sealed class PacketCipherRoundTripTests
             Assert.That(none.Open(0, wire, []), Is.True);
         });
     }
+
+    [TestCaseSource(typeof(CipherTestSupport), nameof(CipherTestSupport.Suites))]
+    public void Open_AfterPeekOfAnotherSequenceNumberOrNoPeek_RestoresPlaintext(string suite)
+    {
+        // Peeking caches per sequence number where it helps (chacha20-poly1305): a peek for a different packet, or
+        // none at all, must not change what Open produces.
+        (IPacketCipher sender, IPacketCipher receiver) = CipherTestSupport.CreatePair(suite);
+        using (sender)
+        using (receiver)
+        {
+            byte[] first = CipherTestSupport.BuildPacket(sender, CipherTestSupport.Bytes(70, 300));
+            byte[] second = CipherTestSupport.BuildPacket(sender, CipherTestSupport.Bytes(71, 77));
+            byte[] firstWire = (byte[])first.Clone();
+            byte[] secondWire = (byte[])second.Clone();
+            var firstMac = new byte[sender.MacLength];
+            var secondMac = new byte[sender.MacLength];
+            sender.Seal(5, firstWire, firstMac);
+            sender.Seal(6, secondWire, secondMac);
+
+            Assert.That(receiver.Open(5, firstWire, firstMac), Is.True);
+            receiver.PeekLength(99, secondWire.AsSpan(0, receiver.LengthPrefixBytes));
+            Assert.That(receiver.Open(6, secondWire, secondMac), Is.True);
+            Assert.Multiple(() =>
+            {
+                Assert.That(firstWire, Is.EqualTo(first));
+                Assert.That(secondWire, Is.EqualTo(second));
+            });
+        }
+    }
 }

@@ -68,4 +68,22 @@ public sealed class PacketCipherTamperTests
             Assert.That(receiver.Open(6, packet, mac), Is.False);
         }
     }
+
+    [TestCase("aes128-gcm@openssh.com|")]
+    [TestCase("aes256-gcm@openssh.com|")]
+    public void Open_GcmTagMismatch_WipesTheDecryptedBody(string suite)
+    {
+        // GCM decrypts in the same pass that authenticates; a forged packet must not leave plaintext behind.
+        (IPacketCipher sender, IPacketCipher receiver) = CipherTestSupport.CreatePair(suite);
+        using (sender)
+        using (receiver)
+        {
+            byte[] packet = CipherTestSupport.BuildPacket(sender, CipherTestSupport.Bytes(14, 200));
+            var mac = new byte[sender.MacLength];
+            sender.Seal(1, packet, mac);
+            mac[0] ^= 1;
+            Assert.That(receiver.Open(1, packet, mac), Is.False);
+            Assert.That(packet.AsSpan(4).IndexOfAnyExcept((byte)0), Is.EqualTo(-1));
+        }
+    }
 }

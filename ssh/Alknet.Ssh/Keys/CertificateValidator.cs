@@ -2,51 +2,6 @@ using System.Net;
 
 namespace Alknet.Ssh.Keys;
 
-/// <summary>Why a certificate was refused (one value per check of <see cref="CertificateValidator"/>).</summary>
-public enum CertificateError
-{
-    None = 0,
-    NotUserCertificate,
-    SignedByCertificate,
-    UntrustedCertificateAuthority,
-    BadSignature,
-    NotYetValid,
-    Expired,
-    NoPrincipals,
-    PrincipalNotAllowed,
-    DuplicateCriticalOption,
-    UnknownCriticalOption,
-    VerifyRequired,
-    MalformedSourceAddress,
-    SourceAddressMismatch,
-}
-
-/// <summary>The outcome of validating a user certificate; <see cref="Reason"/> never names a tunnel destination.</summary>
-public sealed class CertificateValidationResult
-{
-    private CertificateValidationResult(CertificateError error, string reason, bool permitPortForwarding, string? forceCommand)
-    {
-        Error = error;
-        Reason = reason;
-        PermitPortForwarding = permitPortForwarding;
-        ForceCommand = forceCommand;
-    }
-
-    public bool IsValid => Error == CertificateError.None;
-    public CertificateError Error { get; }
-    public string Reason { get; }
-
-    /// <summary>The certificate carries the permit-port-forwarding extension.</summary>
-    public bool PermitPortForwarding { get; }
-
-    /// <summary>The force-command critical option, recorded (the tunnel server runs no commands).</summary>
-    public string? ForceCommand { get; }
-
-    internal static CertificateValidationResult Fail(CertificateError error, string reason) => new(error, reason, false, null);
-    internal static CertificateValidationResult Valid(bool forwarding, string? forceCommand) =>
-        new(CertificateError.None, "certificate accepted", forwarding, forceCommand);
-}
-
 /// <summary>
 /// Checks a user certificate (PROTOCOL.certkeys) the way sshd does for TrustedUserCAKeys and authorized_keys
 /// cert-authority lines: signature_key is a plain key equal to a trusted CA, the CA signature covers everything up

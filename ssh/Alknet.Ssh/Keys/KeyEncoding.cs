@@ -4,7 +4,7 @@ using Alknet.Ssh.Wire;
 
 namespace Alknet.Ssh.Keys;
 
-/// <summary>Small helpers shared by the key classes: building blobs, mpint and integer conversions, error mapping.</summary>
+/// <summary>Small shared routines of the key classes: building blobs, mpint and integer conversions, error mapping.</summary>
 internal static class KeyEncoding
 {
     public delegate void BlobWriter<TState>(ref SshWriter writer, TState state);

@@ -18,6 +18,22 @@ public static class KeyFiles
         WriteNew(path + ".pub", key.PublicKey.ToOpenSshLine(comment) + "\n", PublicMode, overwrite: true);
     }
 
+    /// <summary>
+    /// ssh's "UNPROTECTED PRIVATE KEY FILE" rule: returns an error message when group or others may read or write
+    /// <paramref name="path"/>, else null. Separate from <see cref="SshPrivateKey.Load"/> so that the caller decides
+    /// whether to refuse (the CLI does) or merely warn.
+    /// </summary>
+    public static string? CheckPrivateKeyPermissions(string path)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode open = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+                                  UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & open) == 0) return null;
+        return "permissions " + Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0') + " for '" + path +
+               "' are too open; the private key must not be accessible by others (chmod 600 '" + path + "')";
+    }
+
     private static void WriteNew(string path, string text, UnixFileMode mode, bool overwrite)
     {
         var options = new FileStreamOptions

@@ -1,92 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Alknet.Ssh.Keys;
-
-/// <summary>The verdict on a server's host key.</summary>
-public enum KnownHostsResult
-{
-    /// <summary>A line for this host lists exactly this key.</summary>
-    Match,
-
-    /// <summary>The host is known with other keys only: the key changed (possible man in the middle).</summary>
-    Mismatch,
-
-    /// <summary>No line names this host.</summary>
-    Unknown,
-
-    /// <summary>The key is marked @revoked.</summary>
-    Revoked,
-}
-
-/// <summary>The marker at the start of a known_hosts line.</summary>
-public enum KnownHostsMarker
-{
-    None,
-    CertAuthority,
-    Revoked,
-}
-
-/// <summary>One known_hosts line.</summary>
-public sealed class KnownHostsEntry
-{
-    internal KnownHostsEntry(int lineNumber, KnownHostsMarker marker, string hostPatterns, SshPublicKey key, string? comment)
-    {
-        LineNumber = lineNumber;
-        Marker = marker;
-        HostPatterns = hostPatterns;
-        Key = key;
-        Comment = comment;
-    }
-
-    public int LineNumber { get; }
-    public KnownHostsMarker Marker { get; }
-
-    /// <summary>The host field as written: patterns, or a hashed name <c>|1|salt|hmac</c>.</summary>
-    public string HostPatterns { get; }
-    public SshPublicKey Key { get; }
-    public string? Comment { get; }
-
-    /// <summary>Does this line name <paramref name="lookupName"/> (host, or [host]:port)?</summary>
-    public bool MatchesHost(string lookupName)
-    {
-        if (HostPatterns.StartsWith("|1|", StringComparison.Ordinal)) return MatchesHashed(HostPatterns, lookupName);
-        bool matched = false;
-        foreach (var raw in HostPatterns.Split(','))
-        {
-            var pattern = raw.AsSpan();
-            bool negated = pattern.StartsWith("!");
-            if (negated) pattern = pattern[1..];
-            if (!AddressPatterns.WildcardMatch(pattern, lookupName)) continue;
-            if (negated) return false; // a negated match excludes the host whatever else matches
-            matched = true;
-        }
-        return matched;
-    }
-
-    /// <summary>HashKnownHosts form: <c>|1|base64(salt)|base64(HMAC-SHA1(salt, name))</c>.</summary>
-    private static bool MatchesHashed(string field, string lookupName)
-    {
-        var parts = field.Split('|');
-        if (parts.Length != 4) return false;
-        byte[] salt, expected;
-        try
-        {
-            salt = Convert.FromBase64String(parts[2]);
-            expected = Convert.FromBase64String(parts[3]);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        // HMAC-SHA1 is fixed by OpenSSH's HashKnownHosts format; it only obscures names, it protects no secret.
-#pragma warning disable CA5350
-        var actual = HMACSHA1.HashData(salt, Encoding.UTF8.GetBytes(lookupName));
-#pragma warning restore CA5350
-        return CryptographicOperations.FixedTimeEquals(actual, expected);
-    }
-}
 
 /// <summary>
 /// OpenSSH's known_hosts file (sshd(8) SSH_KNOWN_HOSTS FILE FORMAT): <c>[@marker] hostpatterns keytype base64
@@ -167,28 +81,55 @@ public sealed class KnownHostsFile
 
     /// <summary>
     /// Checks a server's host key. @revoked wins over everything; then an exact match; a host known only with other
-    /// keys is a mismatch (the client must refuse and must not append).
+    /// keys is a mismatch (the client must refuse and must not append). A host certificate matches when an
+    /// @cert-authority line for the host names its CA and the certificate is a valid host certificate for the host
+    /// name at <paramref name="now"/> (default: the current time); otherwise its plain key is checked, as ssh does.
     /// </summary>
-    public KnownHostsResult Check(string host, int port, SshPublicKey key)
+    public KnownHostsResult Check(string host, int port, SshPublicKey key, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         string name = LookupName(host, port);
+        var certificate = key as SshCertificate;
+        var plain = certificate?.Key ?? key;
         bool known = false, matched = false;
         foreach (var e in Entries)
         {
             if (e.Marker == KnownHostsMarker.Revoked)
             {
                 // A revoked key is refused whatever host presents it (and a revoked CA key for its certificates).
-                if (e.Key.BlobEquals(key) || (key is SshCertificate c && e.Key.BlobEquals(c.SignatureKey)))
+                if (e.Key.BlobEquals(plain) || (certificate is not null && e.Key.BlobEquals(certificate.SignatureKey)))
                     return KnownHostsResult.Revoked;
                 continue;
             }
-            if (e.Marker != KnownHostsMarker.None || !e.MatchesHost(name)) continue;
+            if (!e.MatchesHost(name)) continue;
+            if (e.Marker == KnownHostsMarker.CertAuthority)
+            {
+                if (certificate is not null && e.Key.BlobEquals(certificate.SignatureKey) &&
+                    IsValidHostCertificate(certificate, PermitOpen.StripBrackets(host).ToLowerInvariant(), now ?? DateTimeOffset.UtcNow))
+                    matched = true;
+                continue;
+            }
             known = true;
-            if (e.Key.BlobEquals(key)) matched = true;
+            if (e.Key.BlobEquals(plain)) matched = true;
         }
         if (matched) return KnownHostsResult.Match;
         return known ? KnownHostsResult.Mismatch : KnownHostsResult.Unknown;
+    }
+
+    /// <summary>PROTOCOL.certkeys host certificate: type host, in its validity window, host name among its principals,
+    /// CA signature valid (no SHA-1), and no critical options (none are defined for host certificates).</summary>
+    private static bool IsValidHostCertificate(SshCertificate cert, string hostName, DateTimeOffset now)
+    {
+        if (cert.CertificateType != SshCertificateType.Host || cert.SignatureKey is SshCertificate) return false;
+        long t = now.ToUnixTimeSeconds();
+        if (t < 0 || (ulong)t < cert.ValidAfter || (ulong)t >= cert.ValidBefore) return false;
+        if (cert.CriticalOptions.Count != 0) return false;
+        bool principal = false;
+        foreach (var p in cert.Principals)
+            if (string.Equals(p, hostName, StringComparison.OrdinalIgnoreCase)) principal = true;
+        if (!principal) return false;
+        if (!SshSignature.TryParse(cert.Signature.Span, out var alg, out _) || alg == SshKeyAlgorithms.Rsa) return false;
+        return cert.VerifyCaSignature();
     }
 
     /// <summary>The key types known for a host (so a client can prefer those host key algorithms).</summary>

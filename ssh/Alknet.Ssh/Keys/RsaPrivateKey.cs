@@ -82,7 +82,7 @@ public sealed class RsaPrivateKey : SshPrivateKey
     {
         if (RsaPublicKey.HashFor(signatureAlgorithm) is not { } hash) throw UnsupportedAlgorithm(SshKeyAlgorithms.Rsa, signatureAlgorithm);
         byte[] sig;
-        lock (_lock) sig = _rsa.SignData(data.ToArray(), hash, RSASignaturePadding.Pkcs1);
+        lock (_lock) sig = _rsa.SignData(data, hash, RSASignaturePadding.Pkcs1);
         return SshSignature.Create(signatureAlgorithm, sig);
     }
 

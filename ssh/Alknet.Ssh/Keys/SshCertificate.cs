@@ -3,13 +3,6 @@ using Alknet.Ssh.Wire;
 
 namespace Alknet.Ssh.Keys;
 
-/// <summary>The certificate type field of PROTOCOL.certkeys.</summary>
-public enum SshCertificateType : uint
-{
-    User = 1,
-    Host = 2,
-}
-
 /// <summary>
 /// An OpenSSH certificate (PROTOCOL.certkeys): <c>string type ‖ string nonce ‖ key fields ‖ uint64 serial ‖
 /// uint32 type ‖ string key_id ‖ string valid_principals ‖ uint64 valid_after ‖ uint64 valid_before ‖
@@ -104,7 +97,9 @@ public sealed class SshCertificate : SshPublicKey
     };
 
     /// <summary>Parses a certificate blob. Malformed input throws <see cref="FormatException"/>.</summary>
-    public static SshCertificate Parse(ReadOnlySpan<byte> blob)
+    public static SshCertificate Parse(ReadOnlySpan<byte> blob) => Parse(blob, 0);
+
+    internal static SshCertificate Parse(ReadOnlySpan<byte> blob, int depth)
     {
         try
         {
@@ -126,7 +121,7 @@ public sealed class SshCertificate : SshPublicKey
             int signedLength = r.Position;
             var signature = r.ReadString().ToArray();
             r.EnsureEnd();
-            var signatureKey = FromBlob(signatureKeyBlob);
+            var signatureKey = FromBlob(signatureKeyBlob, depth + 1);
             var copy = blob.ToArray();
             return new SshCertificate(copy, type, key)
             {
@@ -186,7 +181,16 @@ public sealed class SshCertificate : SshPublicKey
         SshPublicKey key, SshPrivateKey ca, string signatureAlgorithm, SshCertificateType certificateType,
         string keyId, IReadOnlyList<string> principals, ulong validAfter, ulong validBefore,
         IReadOnlyList<KeyValuePair<string, string>>? criticalOptions = null,
-        IReadOnlyList<KeyValuePair<string, string>>? extensions = null, ulong serial = 0)
+        IReadOnlyList<KeyValuePair<string, string>>? extensions = null, ulong serial = 0) =>
+        Create(key, ca, signatureAlgorithm, certificateType, keyId, principals, validAfter, validBefore, criticalOptions,
+            extensions, serial, ca.PublicKey.Blob.ToArray());
+
+    /// <summary>As above, with an arbitrary signature_key blob (tests use it to build certificates signed "by a certificate").</summary>
+    internal static SshCertificate Create(
+        SshPublicKey key, SshPrivateKey ca, string signatureAlgorithm, SshCertificateType certificateType,
+        string keyId, IReadOnlyList<string> principals, ulong validAfter, ulong validBefore,
+        IReadOnlyList<KeyValuePair<string, string>>? criticalOptions,
+        IReadOnlyList<KeyValuePair<string, string>>? extensions, ulong serial, byte[] signatureKeyBlob)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(ca);
@@ -209,7 +213,7 @@ public sealed class SshCertificate : SshPublicKey
         w.WriteString(PackOptions(criticalOptions ?? []));
         w.WriteString(PackOptions(extensions ?? []));
         w.WriteString(ReadOnlySpan<byte>.Empty);
-        w.WriteString(ca.PublicKey.Blob.Span);
+        w.WriteString(signatureKeyBlob);
         w.Commit();
         var signature = ca.Sign(signatureAlgorithm, buffer.WrittenSpan);
         w = new SshWriter(buffer);

@@ -34,6 +34,20 @@ public static class SshKeyAlgorithms
             ? publicKeyAlgorithm[..^CertSuffix.Length]
             : publicKeyAlgorithm;
 
+    /// <summary>
+    /// Is <paramref name="publicKeyAlgorithm"/> (the algorithm name of a publickey request or a host key
+    /// algorithm) one this key may be used under? rsa-sha2-256/512 for an ssh-rsa key (never SHA-1 ssh-rsa),
+    /// rsa-sha2-256/512-cert-v01@openssh.com for an RSA certificate, otherwise the key's own type.
+    /// </summary>
+    public static bool IsAlgorithmForKey(string publicKeyAlgorithm, SshPublicKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var names = key is SshCertificate cert ? cert.PublicKeyAlgorithms : key.SignatureAlgorithms;
+        for (int i = 0; i < names.Count; i++)
+            if (names[i] == publicKeyAlgorithm) return true;
+        return false;
+    }
+
     /// <summary>True for the certificate key types and certificate signature algorithm names.</summary>
     public static bool IsCertificate(string name) => name.EndsWith(CertSuffix, StringComparison.Ordinal);
 }

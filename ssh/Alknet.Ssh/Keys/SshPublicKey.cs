@@ -38,13 +38,24 @@ public abstract class SshPublicKey
     }
 
     /// <summary>Parses a wire blob, certificates included. Malformed blobs throw <see cref="FormatException"/>.</summary>
-    public static SshPublicKey FromBlob(ReadOnlySpan<byte> blob)
+    public static SshPublicKey FromBlob(ReadOnlySpan<byte> blob) => FromBlob(blob, certificateDepth: 0);
+
+    /// <summary>
+    /// <paramref name="certificateDepth"/> counts enclosing certificates. A certificate's signature key may itself
+    /// parse as a certificate (so that the validator can name that refusal), but no deeper: unbounded nesting
+    /// would let a peer drive the parser's recursion with one packet.
+    /// </summary>
+    internal static SshPublicKey FromBlob(ReadOnlySpan<byte> blob, int certificateDepth)
     {
         try
         {
             var r = new SshReader(blob);
             string type = r.ReadAsciiString();
-            if (SshKeyAlgorithms.IsCertificate(type)) return SshCertificate.Parse(blob);
+            if (SshKeyAlgorithms.IsCertificate(type))
+            {
+                if (certificateDepth > 1) throw new FormatException("certificate signed by a certificate signed by a certificate");
+                return SshCertificate.Parse(blob, certificateDepth);
+            }
             SshPublicKey key = ReadKeyFields(type, ref r);
             r.EnsureEnd();
             // The reader accepts only minimal encodings, so a well-formed blob re-encodes to the same bytes; the

@@ -107,7 +107,7 @@ public sealed class CertificateTests
         Assert.That(Validate(Cert("-I", "id", "-n", "alice", "-V", "+1d:+2d")).Error, Is.EqualTo(CertificateError.NotYetValid));
 
     [Test]
-    public void Validate_ValidityUsesSuppliedClock()
+    public void Validate_SuppliedClock_DecidesValidityWindow()
     {
         var cert = Cert("-I", "id", "-n", "alice", "-V", "20300101Z:20310101Z");
         var validator = new CertificateValidator([_caKey]);
@@ -281,6 +281,33 @@ public sealed class CertificateTests
             [new("source-address", "127.0.0.1"), new("source-address", "0.0.0.0/0")]);
         var result = new CertificateValidator([ca.PublicKey]).Validate(cert, ["alice"], Loopback, DateTimeOffset.UtcNow);
         Assert.That(result.Error, Is.EqualTo(CertificateError.DuplicateCriticalOption));
+    }
+
+    [Test]
+    public void Validate_SignedByCertificate_Refused()
+    {
+        using var ca = SshPrivateKey.Generate("ed25519");
+        using var user = SshPrivateKey.Generate("ed25519");
+        var caCert = SshCertificate.Create(ca.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "ca", ["x"], 0, ulong.MaxValue);
+        var cert = SshCertificate.Create(user.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "id", ["alice"], 0, ulong.MaxValue,
+            null, null, 0, caCert.Blob.ToArray());
+        var result = new CertificateValidator([ca.PublicKey, caCert]).Validate(cert, ["alice"], Loopback, DateTimeOffset.UtcNow);
+        Assert.Multiple(() =>
+        {
+            Assert.That(cert.SignatureKey, Is.InstanceOf<SshCertificate>());
+            Assert.That(result.Error, Is.EqualTo(CertificateError.SignedByCertificate));
+        });
+    }
+
+    [Test]
+    public void Parse_CertificateChainDeeperThanOne_ThrowsFormatException()
+    {
+        using var ca = SshPrivateKey.Generate("ed25519");
+        var level1 = SshCertificate.Create(ca.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "1", ["x"], 0, ulong.MaxValue);
+        var level2 = SshCertificate.Create(ca.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "2", ["x"], 0, ulong.MaxValue,
+            null, null, 0, level1.Blob.ToArray());
+        Assert.That(() => SshCertificate.Create(ca.PublicKey, ca, "ssh-ed25519", SshCertificateType.User, "3", ["x"], 0, ulong.MaxValue,
+            null, null, 0, level2.Blob.ToArray()), Throws.InstanceOf<FormatException>());
     }
 
     [Test]

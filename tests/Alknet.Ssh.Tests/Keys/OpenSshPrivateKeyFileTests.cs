@@ -179,6 +179,19 @@ public sealed class OpenSshPrivateKeyFileTests
         });
     }
 
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void CheckPrivateKeyPermissions_GroupReadable_ReportsTooOpen()
+    {
+        using var dir = new TempDir();
+        using var key = SshPrivateKey.Generate("ed25519");
+        var path = dir.File("k");
+        KeyFiles.WriteKeyPair(path, key, "c");
+        Assert.That(KeyFiles.CheckPrivateKeyPermissions(path), Is.Null);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        Assert.That(KeyFiles.CheckPrivateKeyPermissions(path), Does.StartWith("permissions 0640 for").And.Contains("too open"));
+    }
+
     // Tampering with the decoded file body: each damage gets its own message.
     private static string Rewrap(byte[] body)
     {

@@ -268,6 +268,48 @@ public sealed class SshPublicKeyTests
     }
 
     [Test]
+    public void EcdsaImport_ScalarOfAnotherKey_Rejected()
+    {
+        using var a = System.Security.Cryptography.ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var b = System.Security.Cryptography.ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pa = a.ExportParameters(true);
+        var pb = b.ExportParameters(false);
+        byte[] point = [0x04, .. pb.Q.X!, .. pb.Q.Y!];
+        Assert.That(() => EcdsaPrivateKey.Import(EcdsaCurve.NistP256, pa.D, point),
+            Throws.TypeOf<SshKeyFileException>().With.Message.Contains("does not match"));
+    }
+
+    [Test]
+    public void RsaImport_PrimesNotFactoringModulus_Rejected()
+    {
+        using var a = RSA.Create(2048);
+        using var b = RSA.Create(2048);
+        var pa = a.ExportParameters(true);
+        var pb = b.ExportParameters(true);
+        Assert.That(() => RsaPrivateKey.Import(pa.Modulus, pa.Exponent, pa.D, pb.P, pb.Q),
+            Throws.TypeOf<SshKeyFileException>().With.Message.Contains("p·q"));
+    }
+
+    [Test]
+    public void IsAlgorithmForKey_PlainAndCertificateNames_MatchOnlyTheirKeys()
+    {
+        using var rsa = SshPrivateKey.Generate("rsa", 2048);
+        using var ed = SshPrivateKey.Generate("ed25519");
+        var cert = SshCertificate.Create(rsa.PublicKey, ed, "ssh-ed25519", SshCertificateType.User, "id", ["a"], 0, ulong.MaxValue);
+        Assert.Multiple(() =>
+        {
+            Assert.That(SshKeyAlgorithms.IsAlgorithmForKey("rsa-sha2-256", rsa.PublicKey), Is.True);
+            Assert.That(SshKeyAlgorithms.IsAlgorithmForKey("rsa-sha2-512", rsa.PublicKey), Is.True);
+            Assert.That(SshKeyAlgorithms.IsAlgorithmForKey("ssh-rsa", rsa.PublicKey), Is.False);
+            Assert.That(SshKeyAlgorithms.IsAlgorithmForKey("ssh-ed25519", rsa.PublicKey), Is.False);
+            Assert.That(SshKeyAlgorithms.IsAlgorithmForKey("ssh-ed25519", ed.PublicKey), Is.True);
+            Assert.That(SshKeyAlgorithms.IsAlgorithmForKey("rsa-sha2-512-cert-v01@openssh.com", cert), Is.True);
+            Assert.That(SshKeyAlgorithms.IsAlgorithmForKey("ssh-rsa-cert-v01@openssh.com", cert), Is.False);
+            Assert.That(SshKeyAlgorithms.IsAlgorithmForKey("rsa-sha2-512", cert), Is.False);
+        });
+    }
+
+    [Test]
     public void Generate_UnknownType_Throws() =>
         Assert.That(() => SshPrivateKey.Generate("dsa"), Throws.ArgumentException.With.Message.Contains("unknown key type"));
 

@@ -30,6 +30,9 @@ public sealed class SshSession : ISshPacketChannel, IAsyncDisposable
     public int KeyExchangeCount => _transport.KeyExchangeCount;
     public string User { get; }
 
+    /// <summary>The sequence number of the packet most recently returned by <see cref="ReadAsync"/>.</summary>
+    internal uint LastReceivedSequenceNumber => _transport.LastReceivedSequenceNumber;
+
     /// <summary>The user key (or certificate) that authenticated.</summary>
     public SshPublicKey UserKey { get; }
 

@@ -37,7 +37,7 @@ public static class SshConnectionDispatcher
                     await FailAsync(session, "message " + packet.MessageNumber + " for a channel that does not exist").ConfigureAwait(false);
                     break;
                 default:
-                    await session.ReplyAsync(new Unimplemented(0), cancellationToken).ConfigureAwait(false);
+                    await session.ReplyAsync(new Unimplemented(session.LastReceivedSequenceNumber), cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

@@ -72,6 +72,9 @@ internal sealed class SshTransport : IAsyncDisposable
     public int KeyExchangeCount { get; private set; }
 
     public bool StrictKex => _strictKex;
+
+    /// <summary>The sequence number of the packet most recently read (for SSH_MSG_UNIMPLEMENTED).</summary>
+    public uint LastReceivedSequenceNumber => _reader.SequenceNumber - 1;
     public SshSessionPhase Phase { get; set; } = SshSessionPhase.KeyExchange;
 
     /// <summary>The server-sig-algs a server announced in EXT_INFO (RFC 8308 §3.1), or null.</summary>
@@ -127,7 +130,7 @@ internal sealed class SshTransport : IAsyncDisposable
                 case MessageVerdict.Ignore:
                     continue;
                 case MessageVerdict.Unimplemented:
-                    await WriteMessageAsync(new Unimplemented(_reader.SequenceNumber - 1), ct, waitWhenQueueFull: false).ConfigureAwait(false);
+                    await WriteMessageAsync(new Unimplemented(LastReceivedSequenceNumber), ct, waitWhenQueueFull: false).ConfigureAwait(false);
                     continue;
                 default:
                     SshProtocolException.Throw(SshDisconnectReason.ProtocolError,
@@ -553,11 +556,13 @@ internal sealed class SshTransport : IAsyncDisposable
     {
         _closed = true;
         _kexDone.TrySetResult();
+        // A writer stuck in a flush (peer not reading) holds the lock: release it before taking the lock.
+        _output.CancelPendingFlush();
         await _input.CompleteAsync().ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            await _output.CompleteAsync().ConfigureAwait(false);
             _reader.Dispose();
             _writer.Dispose();
         }

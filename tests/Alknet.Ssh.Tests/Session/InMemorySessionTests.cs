@@ -58,4 +58,31 @@ public sealed class InMemorySessionTests
             Assert.That(ex.ByPeer, Is.True);
         }
     }
+
+    [TestCase((byte)15)]
+    [TestCase((byte)85)]
+    [TestCase((byte)200)]
+    public async Task Server_UnknownMessageNumberAfterAuth_AnswersUnimplementedAndContinues(byte number)
+    {
+        var user = SessionHarness.Key("ed25519", 1);
+        var (client, server) = await SessionHarness.ConnectAsync(
+            SessionHarness.Client("alice", user),
+            SessionHarness.Server(new BlobAuthorizer("alice", user.PublicKey)));
+        await using (client)
+        await using (server)
+        {
+            var dispatcher = SshConnectionDispatcher.RunAsync(server);
+            await client.WriteAsync(new RawMessage([number, 1, 2, 3]));
+            await client.WriteAsync(new GlobalRequest("x@alknet", true, ReadOnlyMemory<byte>.Empty));
+            // UNIMPLEMENTED is consumed by the client transport; the next message is the reply to the request.
+            Assert.That((await client.ReadAsync()).MessageNumber, Is.EqualTo(SshMessageNumbers.RequestFailure));
+            await client.DisconnectAsync(SshDisconnectReason.ByApplication, "bye");
+            Assert.ThrowsAsync<SshDisconnectedException>(async () => await dispatcher);
+        }
+    }
+
+    private readonly record struct RawMessage(byte[] Payload) : ISshMessage
+    {
+        public void Write(ref Wire.SshWriter w) => w.WriteRaw(Payload);
+    }
 }

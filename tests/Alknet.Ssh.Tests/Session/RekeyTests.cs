@@ -95,3 +95,34 @@ public sealed class RekeyTests
         }
     }
 }
+
+[TestFixture]
+public sealed class TimedRekeyTests
+{
+    [Test]
+    public async Task RekeyInterval_Elapsed_NextTrafficTriggersKeyExchange()
+    {
+        var user = SessionHarness.Key("ed25519", 1);
+        var clientOptions = new SshClientOptions
+        {
+            User = "alice",
+            Identities = [new Alknet.Ssh.Auth.SshClientIdentity(user)],
+            HostKeyVerifier = new AcceptAnyHostKeyVerifier(),
+            RekeyInterval = TimeSpan.Zero, // every message finds the interval elapsed
+        };
+        var (c, s) = await SessionHarness.ConnectAsync(clientOptions, SessionHarness.Server(new BlobAuthorizer("alice", user.PublicKey)));
+        await using (c)
+        await using (s)
+        {
+            var dispatcher = SshConnectionDispatcher.RunAsync(s);
+            for (int i = 0; i < 5; i++)
+            {
+                await c.WriteAsync(new GlobalRequest("x@alknet", true, new byte[10]));
+                Assert.That((await c.ReadAsync()).MessageNumber, Is.EqualTo(SshMessageNumbers.RequestFailure));
+            }
+            Assert.That(c.KeyExchangeCount, Is.GreaterThanOrEqualTo(3));
+            await c.DisconnectAsync(SshDisconnectReason.ByApplication, "done");
+            Assert.ThrowsAsync<SshDisconnectedException>(async () => await dispatcher);
+        }
+    }
+}

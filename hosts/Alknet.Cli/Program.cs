@@ -14,6 +14,9 @@ internal static class Program
             logLevel,
             SocksCommand.Create(logLevel),
             Socks5TestCommand.Create(),
+            KeygenCommand.Create(),
+            ProbeCommand.Create(),
+            ServeCommand.Create(logLevel),
         };
         var parsed = root.Parse(args);
         // Signals are handled by the commands themselves (drain, then exit 0).

@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Alknet.Engine.Dialing;
 
@@ -29,12 +30,13 @@ public readonly struct Socks5Address : IEquatable<Socks5Address>
 
     private readonly AddressOctets _octets;
     private readonly byte _length;
+    private readonly Socks5AddressType _type;
 
     private Socks5Address(Socks5AddressType type, ReadOnlySpan<byte> octets)
     {
         // Octets past _length are never read, so the 255-octet buffer is not zeroed first.
         Unsafe.SkipInit(out this);
-        Type = type;
+        _type = type;
         _length = (byte)octets.Length;
         octets.CopyTo(_octets);
     }
@@ -42,7 +44,7 @@ public readonly struct Socks5Address : IEquatable<Socks5Address>
     /// <summary>0.0.0.0, the BND.ADDR of a reply that has nothing better to report.</summary>
     public static Socks5Address IPv4Any => new(Socks5AddressType.IPv4, [0, 0, 0, 0]);
 
-    public Socks5AddressType Type { get; }
+    public Socks5AddressType Type => _type;
 
     /// <summary>The address octets: 4 for IPv4, 16 for IPv6, the name's octets for a domain.</summary>
     [UnscopedRef]
@@ -126,14 +128,13 @@ public readonly struct Socks5Address : IEquatable<Socks5Address>
     };
 
     /// <summary>
-    /// Reads ATYP and the address from the start of <paramref name="source"/>. Returns the octets read, or 0
-    /// when <paramref name="source"/> ends before the address does (every encoded address is at least 5 octets).
+    /// Reads ATYP and the address from the start of <paramref name="source"/> into <paramref name="address"/>.
+    /// Returns the octets read, or 0 when <paramref name="source"/> ends before the address does (every
+    /// encoded address is at least 5 octets); <paramref name="address"/> is then unspecified.
     /// </summary>
     /// <exception cref="Socks5Exception">Unknown ATYP (0x08) or a zero-length domain (0x01).</exception>
-    internal static int TryRead(ReadOnlySpan<byte> source, out Socks5Address address)
+    internal static int TryRead(ReadOnlySpan<byte> source, ref Socks5Address address)
     {
-        // Callers ignore the value when 0 is returned, so the 256-octet struct is not zeroed up front.
-        Unsafe.SkipInit(out address);
         if (source.IsEmpty)
         {
             return 0;
@@ -171,7 +172,11 @@ public readonly struct Socks5Address : IEquatable<Socks5Address>
             return 0;
         }
 
-        address = new Socks5Address((Socks5AddressType)source[0], source.Slice(start, length));
+        // Written in place: the destination is usually a field of the message being parsed, and building a
+        // 256-octet temporary to copy over it costs more than the whole rest of the parse.
+        Unsafe.AsRef(in address._type) = (Socks5AddressType)source[0];
+        Unsafe.AsRef(in address._length) = (byte)length;
+        source.Slice(start, length).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.AsRef(in address._octets[0]), MaxDomainLength));
         return start + length;
     }
 

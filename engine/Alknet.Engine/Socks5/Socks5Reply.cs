@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -22,19 +23,23 @@ public readonly record struct Socks5Reply : IWireMessage<Socks5Reply>
 
     // Passed by reference and read in place: see Socks5Request.
     private readonly Socks5Address _boundAddress;
+    private readonly Socks5ReplyCode _code;
+    private readonly ushort _boundPort;
 
     public Socks5Reply(Socks5ReplyCode code, in Socks5Address boundAddress, ushort boundPort)
     {
-        Code = code;
+        _code = code;
         _boundAddress = boundAddress;
-        BoundPort = boundPort;
+        _boundPort = boundPort;
     }
 
-    public Socks5ReplyCode Code { get; }
+    public Socks5ReplyCode Code => _code;
 
-    public Socks5Address BoundAddress => _boundAddress;
+    /// <summary>Returned by reference: the address is a 256-octet inline value.</summary>
+    [UnscopedRef]
+    public ref readonly Socks5Address BoundAddress => ref _boundAddress;
 
-    public ushort BoundPort { get; }
+    public ushort BoundPort => _boundPort;
 
     public static bool TryParse(ref SequenceReader<byte> reader, out Socks5Reply value)
     {
@@ -52,9 +57,10 @@ public readonly record struct Socks5Reply : IWireMessage<Socks5Reply>
     /// <summary>Returns the octets the reply occupies, or 0 when <paramref name="source"/> is incomplete.</summary>
     internal static int TryParse(ReadOnlySpan<byte> source, out Socks5Reply value)
     {
-        value = default;
+        Unsafe.SkipInit(out value);
         if (source.IsEmpty)
         {
+            value = default;
             return 0;
         }
 
@@ -65,17 +71,21 @@ public readonly record struct Socks5Reply : IWireMessage<Socks5Reply>
 
         if (source.Length < 4)
         {
+            value = default;
             return 0;
         }
 
-        var addressLength = Socks5Address.TryRead(source[3..], out var address);
+        // The address is read straight into the result (see Socks5Address.TryRead).
+        var addressLength = Socks5Address.TryRead(source[3..], ref Unsafe.AsRef(in value._boundAddress));
         if (addressLength == 0 || source.Length < 3 + addressLength + 2)
         {
+            value = default;
             return 0;
         }
 
         var end = 3 + addressLength;
-        value = new Socks5Reply((Socks5ReplyCode)source[1], address, BinaryPrimitives.ReadUInt16BigEndian(source[end..]));
+        Unsafe.AsRef(in value._code) = (Socks5ReplyCode)source[1];
+        Unsafe.AsRef(in value._boundPort) = BinaryPrimitives.ReadUInt16BigEndian(source[end..]);
         return end + 2;
     }
 

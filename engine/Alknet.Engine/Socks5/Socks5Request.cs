@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Alknet.Engine.Socks5;
@@ -22,19 +23,23 @@ public readonly record struct Socks5Request : IWireMessage<Socks5Request>
     // The address is a 256-octet inline value: it is passed by reference and read in place, never
     // copied through a getter, so that parsing and writing stay close to hand-indexed code.
     private readonly Socks5Address _address;
+    private readonly Socks5Command _command;
+    private readonly ushort _port;
 
     public Socks5Request(Socks5Command command, in Socks5Address address, ushort port)
     {
-        Command = command;
+        _command = command;
         _address = address;
-        Port = port;
+        _port = port;
     }
 
-    public Socks5Command Command { get; }
+    public Socks5Command Command => _command;
 
-    public Socks5Address Address => _address;
+    /// <summary>Returned by reference: the address is a 256-octet inline value.</summary>
+    [UnscopedRef]
+    public ref readonly Socks5Address Address => ref _address;
 
-    public ushort Port { get; }
+    public ushort Port => _port;
 
     public static bool TryParse(ref SequenceReader<byte> reader, out Socks5Request value)
     {
@@ -82,7 +87,8 @@ public readonly record struct Socks5Request : IWireMessage<Socks5Request>
             return 0;
         }
 
-        var addressLength = Socks5Address.TryRead(source[3..], out var address);
+        // The address is read straight into the result (see Socks5Address.TryRead).
+        var addressLength = Socks5Address.TryRead(source[3..], ref Unsafe.AsRef(in value._address));
         if (addressLength == 0 || source.Length < 3 + addressLength + 2)
         {
             value = default;
@@ -90,7 +96,8 @@ public readonly record struct Socks5Request : IWireMessage<Socks5Request>
         }
 
         var end = 3 + addressLength;
-        value = new Socks5Request((Socks5Command)command, address, BinaryPrimitives.ReadUInt16BigEndian(source[end..]));
+        Unsafe.AsRef(in value._command) = (Socks5Command)command;
+        Unsafe.AsRef(in value._port) = BinaryPrimitives.ReadUInt16BigEndian(source[end..]);
         return end + 2;
     }
 

@@ -34,12 +34,4 @@ internal static class Socks5ThrowHelper
     [DoesNotReturn]
     public static void ThrowEmptyDomain() =>
         throw new Socks5Exception(Socks5ReplyCode.GeneralFailure, "Zero-length domain name.");
-
-    [DoesNotReturn]
-    public static void ThrowMessageTooLarge() =>
-        throw new Socks5Exception(Socks5ReplyCode.GeneralFailure, "The SOCKS5 message exceeds its maximum length.");
-
-    [DoesNotReturn]
-    public static void ThrowTruncated() =>
-        throw new Socks5Exception(Socks5ReplyCode.GeneralFailure, "The peer closed the connection in the middle of a SOCKS5 message.");
 }

@@ -21,8 +21,11 @@ namespace Alknet.Engine.Transport;
 /// half-close. Completing <see cref="Output"/> with an exception aborts the connection (RST) instead. A send
 /// error completes <see cref="Output"/>'s reader with the error, so the application's next flush throws it.</para>
 /// <para>Both loops report errors only through pipe completion; neither ever faults its task.</para>
-/// <para>Both pipes use inline schedulers: on Linux, socket completions already run on thread-pool threads,
-/// so continuing the application there saves a thread hop and a work-item allocation per chunk.</para>
+/// <para>Scheduling: the connection's own loops continue inline (the receive loop resumes inside the
+/// application's AdvanceTo, the send loop inside the application's FlushAsync: no hop, no allocation). The
+/// application's continuations are always dispatched to the thread pool through an allocation-free
+/// <see cref="DispatchScheduler"/>, never run on a socket completion thread, so application code that blocks
+/// cannot stall the socket engine.</para>
 /// </remarks>
 public sealed class SocketConnection : IConnection
 {
@@ -66,7 +69,7 @@ public sealed class SocketConnection : IConnection
 
         _input = new Pipe(new PipeOptions(
             pool,
-            readerScheduler: PipeScheduler.Inline,
+            readerScheduler: new DispatchScheduler(),
             writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: maxRead,
             resumeWriterThreshold: maxRead / 2,
@@ -75,7 +78,7 @@ public sealed class SocketConnection : IConnection
         _output = new Pipe(new PipeOptions(
             pool,
             readerScheduler: PipeScheduler.Inline,
-            writerScheduler: PipeScheduler.Inline,
+            writerScheduler: new DispatchScheduler(),
             pauseWriterThreshold: maxWrite,
             resumeWriterThreshold: maxWrite / 2,
             minimumSegmentSize: segmentSize,

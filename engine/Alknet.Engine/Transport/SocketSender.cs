@@ -15,8 +15,12 @@ namespace Alknet.Engine.Transport;
 /// </remarks>
 internal sealed class SocketSender : SocketAwaitableEventArgs
 {
-    /// <summary>At most this many segments per gather send; well under IOV_MAX and plenty for pipe segments.</summary>
-    private const int MaxGatherSegments = 64;
+    /// <summary>
+    /// At most this many segments per gather send. On Unix the runtime builds the iovec array on the stack for up
+    /// to 8 buffers and allocates two arrays per send beyond that (measured: ~430 B per 16-segment send), so
+    /// gathering 8 blocks per call keeps sends allocation-free; 8 blocks of 32 KiB are 256 KiB per system call.
+    /// </summary>
+    private const int MaxGatherSegments = 8;
 
     private readonly List<ArraySegment<byte>> _segments = new(MaxGatherSegments);
 

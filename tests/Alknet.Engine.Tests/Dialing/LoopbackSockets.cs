@@ -46,12 +46,16 @@ internal sealed class BlackholeListener : IDisposable
 
     public static async Task<BlackholeListener> CreateAsync(IPAddress address, int port = 0)
     {
-        var blackhole = new BlackholeListener(LoopbackSockets.Listen(address, port, backlog: 1));
+        const int Backlog = 1;
+        var blackhole = new BlackholeListener(LoopbackSockets.Listen(address, port, Backlog));
         var endPoint = new IPEndPoint(address, blackhole.Port);
         for (var i = 0; i < 32; i++)
         {
+            // Linux queues backlog + 1 connections. Those are given ample time even on a loaded machine;
+            // the probes after them only need to show that a SYN goes unanswered.
+            var patience = i <= Backlog ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(1);
             var filler = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            using var attempt = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            using var attempt = new CancellationTokenSource(patience);
             try
             {
                 await filler.ConnectAsync(endPoint, attempt.Token);

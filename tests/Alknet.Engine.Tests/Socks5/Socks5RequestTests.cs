@@ -61,6 +61,19 @@ public class Socks5RequestTests
         Assert.That(Socks5Address.FromIPAddress(IPAddress.Loopback).Type, Is.EqualTo(Socks5AddressType.IPv4));
 
     [Test]
+    public void FromDomain_Octets_RoundTripsAsDomain()
+    {
+        var address = Socks5Address.FromDomain("host.example"u8);
+        Assert.That(address.Type, Is.EqualTo(Socks5AddressType.DomainName));
+        Assert.That(address.ToHostString(), Is.EqualTo("host.example"));
+        Assert.That(address, Is.EqualTo(Socks5Address.FromHost("host.example")));
+    }
+
+    [Test]
+    public void FromDomain_Empty_Throws() =>
+        Assert.That(() => Socks5Address.FromDomain([]), Throws.ArgumentException);
+
+    [Test]
     public void FromHost_NameLongerThan255Octets_Throws() =>
         Assert.That(() => Socks5Address.FromHost(new string('a', 256)), Throws.ArgumentException);
 

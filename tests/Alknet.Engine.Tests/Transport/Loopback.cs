@@ -85,6 +85,14 @@ internal static class Loopback
         return (sha.GetHashAndReset(), length);
     }
 
+    /// <summary>Writes and completes one end while reading the far end, so back-pressure cannot deadlock a test.</summary>
+    public static async Task<byte[]> WriteWhileReadingAsync(PipeWriter writer, byte[] data, PipeReader farEnd)
+    {
+        var read = Task.Run(() => ReadToEndAsync(farEnd));
+        await WriteAllAsync(writer, data, complete: true);
+        return await read;
+    }
+
     /// <summary>Reads to end of stream and returns everything read.</summary>
     public static async Task<byte[]> ReadToEndAsync(PipeReader reader)
     {

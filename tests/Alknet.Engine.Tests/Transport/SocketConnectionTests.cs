@@ -37,12 +37,10 @@ public class SocketConnectionTests
             var request = Loopback.RandomBytes(100_000);
             var response = Loopback.RandomBytes(300_000);
 
-            await Loopback.WriteAllAsync(client.Output, request, complete: true);
-            var seen = await Loopback.ReadToEndAsync(server.Input);
+            var seen = await Loopback.WriteWhileReadingAsync(client.Output, request, server.Input);
 
             // Only after the server has seen EOF does it answer: the client's send side is already shut down.
-            await Loopback.WriteAllAsync(server.Output, response, complete: true);
-            var answer = await Loopback.ReadToEndAsync(client.Input);
+            var answer = await Loopback.WriteWhileReadingAsync(server.Output, response, client.Input);
 
             Assert.That(seen, Is.EqualTo(request));
             Assert.That(answer, Is.EqualTo(response));
@@ -59,11 +57,9 @@ public class SocketConnectionTests
             var greeting = Loopback.RandomBytes(70_000);
             var upload = Loopback.RandomBytes(500_000);
 
-            await Loopback.WriteAllAsync(server.Output, greeting, complete: true);
-            var seen = await Loopback.ReadToEndAsync(client.Input);
+            var seen = await Loopback.WriteWhileReadingAsync(server.Output, greeting, client.Input);
 
-            await Loopback.WriteAllAsync(client.Output, upload, complete: true);
-            var uploaded = await Loopback.ReadToEndAsync(server.Input);
+            var uploaded = await Loopback.WriteWhileReadingAsync(client.Output, upload, server.Input);
 
             Assert.That(seen, Is.EqualTo(greeting));
             Assert.That(uploaded, Is.EqualTo(upload));

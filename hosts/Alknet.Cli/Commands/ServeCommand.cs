@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Alknet.Cli.Hosting;
+using Alknet.Ssh.Auth;
+using Alknet.Ssh.Keys;
+using Microsoft.Extensions.Logging;
+
+namespace Alknet.Cli.Commands;
+
+/// <summary><c>alknet serve</c>: the SSH server. Options here; the accept loop lives in <see cref="SshServerHost"/>.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(Option<LogLevel> logLevel)
+    {
+        var listen = CliOptions.String("--listen", "Address and port to listen on", "ALKNET_SERVE_LISTEN", "0.0.0.0:22");
+        listen.HelpName = "ADDR:PORT";
+        var hostKey = new Option<string[]>("--host-key")
+        {
+            Description = "Host private key file (repeatable, one per key type). A missing file is generated as ed25519 and its fingerprint logged",
+            HelpName = "FILE",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var authorizedKeys = CliOptions.String("--authorized-keys", "authorized_keys file: the user keys (and cert-authority lines) allowed to log in", "ALKNET_AUTHORIZED_KEYS");
+        authorizedKeys.HelpName = "FILE";
+        var certAuthority = CliOptions.String("--cert-authority", "File of CA public keys whose user certificates are accepted (principal = user name)", "ALKNET_CERT_AUTHORITY");
+        certAuthority.HelpName = "FILE";
+        var maxAuth = CliOptions.Count("--max-auth-attempts", "Authentication attempts per connection before disconnecting", 6, 1);
+        var grace = CliOptions.Seconds("--login-grace-time", "Disconnect a client that has not authenticated within this time", 120);
+        var drain = CliOptions.Seconds("--drain-timeout", "On SIGINT/SIGTERM, how long sessions may finish after DISCONNECT is sent", 2);
+        var algorithms = new SshAlgorithmFlags();
+
+        var command = new Command("serve", "Run the SSH server that terminates Alknet tunnels (OpenSSH clients work too)")
+        {
+            listen, hostKey, authorizedKeys, certAuthority, maxAuth, grace, drain,
+        };
+        algorithms.AddTo(command);
+        command.SetAction(async (parse, _) =>
+        {
+            if (!EndpointParser.TryParseListen(parse.GetValue(listen)!, out var endpoint, out var error)) return Cli.Fail($"--listen: {error}");
+            var hostKeyPaths = parse.GetValue(hostKey) ?? [];
+            if (hostKeyPaths.Length == 0) return Cli.Fail("--host-key FILE is required (a missing file is generated)");
+            string? akPath = parse.GetValue(authorizedKeys), caPath = parse.GetValue(certAuthority);
+            if (akPath is null && caPath is null) return Cli.Fail("give --authorized-keys FILE and/or --cert-authority FILE: nobody could log in");
+            if (!algorithms.TryBuild(parse, out var algorithmOptions, out error)) return Cli.Fail(error);
+
+            AuthorizedKeysFile authorized;
+            IReadOnlyList<SshPublicKey> cas = [];
+            try
+            {
+                authorized = akPath is null ? AuthorizedKeysFile.Parse("") : AuthorizedKeysFile.Load(akPath);
+                if (caPath is not null) cas = PublicKeyAuthorizer.ParseCaKeys(File.ReadAllText(caPath));
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            {
+                return Cli.Fail(e.Message);
+            }
+
+            using var loggers = CliLogging.Create(parse.GetValue(logLevel));
+            var logger = loggers.CreateLogger("alknet.serve");
+            foreach (var w in authorized.Warnings) logger.LogWarning("authorized_keys: {Warning}", w);
+            if (!HostKeyLoader.TryLoad(hostKeyPaths, logger, out var keys, out error)) return Cli.Fail(error);
+
+            var options = new Alknet.Ssh.SshServerOptions
+            {
+                HostKeys = keys,
+                Authorizer = new PublicKeyUserAuthorizer(new PublicKeyAuthorizer(authorized, cas)),
+                MaxAuthTries = parse.GetValue(maxAuth),
+                LoginGraceTime = CliOptions.ToTimeSpan(parse.GetValue(grace)),
+                Algorithms = algorithmOptions,
+                Logger = logger,
+            };
+            using var shutdown = new ShutdownSignal();
+            SshServerHost host;
+            try
+            {
+                host = SshServerHost.Bind(endpoint, options, logger);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                return Cli.Fail($"cannot listen on {endpoint}: {e.Message}");
+            }
+            await using (host)
+            {
+                SystemdNotify.Ready($"SSH on {host.LocalEndPoint}");
+                await host.RunAsync(TimeSpan.FromSeconds(parse.GetValue(drain)), shutdown.Token).ConfigureAwait(false);
+                SystemdNotify.Stopping();
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -59,6 +59,10 @@ public sealed class SshSession : ISshPacketChannel, IAsyncDisposable
     internal ValueTask ReplyAsync<T>(T message, CancellationToken cancellationToken) where T : ISshMessage =>
         _transport.WriteMessageAsync(message, cancellationToken, waitWhenQueueFull: false);
 
+    /// <summary>Sends <paramref name="data"/> as CHANNEL_DATA packets of at most <paramref name="maxChunk"/> bytes, one flush.</summary>
+    internal ValueTask WriteChannelDataAsync(uint recipientChannel, System.Buffers.ReadOnlySequence<byte> data, int maxChunk, CancellationToken cancellationToken) =>
+        _transport.WriteChannelDataAsync(recipientChannel, data, maxChunk, cancellationToken);
+
     public ValueTask RequestKeyExchangeAsync(CancellationToken cancellationToken = default) =>
         _transport.StartKeyExchangeAsync(cancellationToken);
 

@@ -14,7 +14,7 @@ namespace Alknet.Engine.Transport;
 /// One pipe end has at most one continuation outstanding at a time, so a single slot suffices; if a second one
 /// ever arrives while the slot is busy, it falls back to the allocating thread-pool path rather than being lost.
 /// </remarks>
-internal sealed class DispatchScheduler : PipeScheduler, IThreadPoolWorkItem
+public sealed class DispatchScheduler : PipeScheduler, IThreadPoolWorkItem
 {
     private Action<object?>? _action;
     private object? _state;

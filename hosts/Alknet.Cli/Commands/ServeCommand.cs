@@ -26,11 +26,17 @@ internal static class ServeCommand
         var maxAuth = CliOptions.Count("--max-auth-attempts", "Authentication attempts per connection before disconnecting", 6, 1);
         var grace = CliOptions.Seconds("--login-grace-time", "Disconnect a client that has not authenticated within this time", 120);
         var drain = CliOptions.Seconds("--drain-timeout", "On SIGINT/SIGTERM, how long sessions may finish after DISCONNECT is sent", 2);
+        var proxy = CliOptions.String("--proxy", "Dial every tunnel destination through this upstream: socks5://[user:pass@]host:port or http://[user:pass@]host:port", "ALKNET_PROXY");
+        proxy.HelpName = "URL";
+        var connectTimeout = CliOptions.Seconds("--connect-timeout", "Outbound connect timeout per channel (name resolution included)", 10);
+        var maxChannels = CliOptions.Count("--max-channels-per-session", "Channels open at once per session; more are refused as resource shortage (0 = unlimited)", 256, 0);
+        var gatewayPorts = new Option<bool>("--gateway-ports") { Description = "Let remote forwards (-R) listen on the address the client asks for; by default they listen on loopback only, like sshd's GatewayPorts no" };
+        var keepalive = CliOptions.Seconds("--keepalive-interval", "Send a keepalive after this many idle seconds; 3 unanswered close the session (0 = off)", 30);
         var algorithms = new SshAlgorithmFlags();
 
         var command = new Command("serve", "Run the SSH server that terminates Alknet tunnels (OpenSSH clients work too)")
         {
-            listen, hostKey, authorizedKeys, certAuthority, maxAuth, grace, drain,
+            listen, hostKey, authorizedKeys, certAuthority, maxAuth, grace, drain, proxy, connectTimeout, maxChannels, gatewayPorts, keepalive,
         };
         algorithms.AddTo(command);
         command.SetAction(async (parse, _) =>
@@ -41,6 +47,9 @@ internal static class ServeCommand
             string? akPath = parse.GetValue(authorizedKeys), caPath = parse.GetValue(certAuthority);
             if (akPath is null && caPath is null) return Cli.Fail("give --authorized-keys FILE and/or --cert-authority FILE: nobody could log in");
             if (!algorithms.TryBuild(parse, out var algorithmOptions, out error)) return Cli.Fail(error);
+            Alknet.Engine.Dialing.UpstreamProxy? upstream = null;
+            if (parse.GetValue(proxy) is { Length: > 0 } proxyText && !Alknet.Engine.Dialing.UpstreamProxy.TryParse(proxyText, out upstream, out error))
+                return Cli.Fail($"--proxy: {error}");
 
             AuthorizedKeysFile authorized;
             IReadOnlyList<SshPublicKey> cas = [];
@@ -72,7 +81,22 @@ internal static class ServeCommand
             SshServerHost host;
             try
             {
-                host = SshServerHost.Bind(endpoint, options, logger);
+                var dialer = Alknet.Engine.Dialing.DialerFactory.Create(upstream, new Alknet.Engine.Dialing.DialerOptions
+                {
+                    ConnectTimeout = CliOptions.ToTimeSpan(parse.GetValue(connectTimeout)),
+                });
+                var forwarding = new Alknet.Ssh.Connection.ServerForwardingOptions
+                {
+                    Dialer = dialer,
+                    GatewayPorts = parse.GetValue(gatewayPorts),
+                    Logger = logger,
+                };
+                var connection = new Alknet.Ssh.Connection.SshConnectionOptions
+                {
+                    MaxChannels = parse.GetValue(maxChannels),
+                    KeepaliveInterval = TimeSpan.FromSeconds(parse.GetValue(keepalive)),
+                };
+                host = SshServerHost.Bind(endpoint, options, forwarding, connection, logger);
             }
             catch (System.Net.Sockets.SocketException e)
             {

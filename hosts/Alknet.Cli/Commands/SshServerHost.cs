@@ -17,22 +17,27 @@ internal sealed class SshServerHost : IAsyncDisposable
 {
     private readonly SocketListener _listener;
     private readonly SshServerOptions _options;
+    private readonly ServerForwardingOptions _forwarding;
+    private readonly SshConnectionOptions _connection;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, Connection> _connections = new();
     private long _nextId;
 
-    private SshServerHost(SocketListener listener, SshServerOptions options, ILogger logger)
+    private SshServerHost(SocketListener listener, SshServerOptions options, ServerForwardingOptions forwarding, SshConnectionOptions connection, ILogger logger)
     {
         _listener = listener;
         _options = options;
+        _forwarding = forwarding;
+        _connection = connection;
         _logger = logger;
     }
 
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
-    public static SshServerHost Bind(IPEndPoint endpoint, SshServerOptions options, ILogger logger)
+    /// <param name="connection">Connection-layer settings for every session (limits, keepalive); its handler is replaced per session.</param>
+    public static SshServerHost Bind(IPEndPoint endpoint, SshServerOptions options, ServerForwardingOptions forwarding, SshConnectionOptions connection, ILogger logger)
     {
-        var host = new SshServerHost(SocketListener.Bind(endpoint), options, logger);
+        var host = new SshServerHost(SocketListener.Bind(endpoint), options, forwarding, connection, logger);
         ServeLog.Listening(logger, host.LocalEndPoint);
         return host;
     }
@@ -72,7 +77,23 @@ internal sealed class SshServerHost : IAsyncDisposable
         try
         {
             c.Session = await SshServer.AcceptAsync(c.Socket, _options, peer, c.Cancel.Token).ConfigureAwait(false);
-            await SshConnectionDispatcher.RunAsync(c.Session, c.Cancel.Token).ConfigureAwait(false);
+            // Forwarding rights come from the key that authenticated (authorized_keys options, certificate extensions).
+            var forwarding = new ServerForwarding(_forwarding, c.Session.Permissions);
+            await using (forwarding.ConfigureAwait(false))
+            {
+                var connection = new SshConnection(c.Session, new SshConnectionOptions
+                {
+                    Handler = forwarding,
+                    MaxChannels = _connection.MaxChannels,
+                    InitialWindowSize = _connection.InitialWindowSize,
+                    AlknetPeerWindowSize = _connection.AlknetPeerWindowSize,
+                    MaxPacketSize = _connection.MaxPacketSize,
+                    KeepaliveInterval = _connection.KeepaliveInterval,
+                    KeepaliveCountMax = _connection.KeepaliveCountMax,
+                    Logger = _logger,
+                });
+                await connection.RunAsync(c.Cancel.Token).ConfigureAwait(false);
+            }
         }
         catch (SshDisconnectedException e)
         {

@@ -247,7 +247,7 @@ public sealed class UserAuthTests
         await using (good)
         await using (goodServer)
         {
-            var dispatcher = SshConnectionDispatcher.RunAsync(goodServer);
+            var dispatcher = new SshConnection(goodServer).RunAsync();
             var (badClient, badServerPipe) = SessionHarness.CreatePipePair();
             var badServer = SshServer.AcceptAsync(badServerPipe, ServerOptions(new BlobAuthorizer("alice")));
             await badClient.Output.WriteAsync("SSH-2.0-x\r\n"u8.ToArray());

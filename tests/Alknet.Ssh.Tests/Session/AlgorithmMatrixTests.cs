@@ -55,7 +55,7 @@ public sealed class AlgorithmMatrixTests
             Assert.That(s.Algorithms, Is.EqualTo(c.Algorithms));
             Assert.That(c.HostKey.BlobEquals(SessionHarness.Key(hostKey).PublicKey), Is.True);
 
-            var dispatcher = SshConnectionDispatcher.RunAsync(s);
+            var dispatcher = new SshConnection(s).RunAsync();
             await c.WriteAsync(new GlobalRequest("x@alknet", true, new byte[5000]));
             Assert.That((await c.ReadAsync()).MessageNumber, Is.EqualTo(SshMessageNumbers.RequestFailure));
             await c.DisconnectAsync(SshDisconnectReason.ByApplication, "done");

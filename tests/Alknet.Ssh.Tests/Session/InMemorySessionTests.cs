@@ -31,7 +31,7 @@ public sealed class InMemorySessionTests
     }
 
     [Test]
-    public async Task Dispatcher_ChannelOpenAndGlobalRequest_RefusedWithWireAnswers()
+    public async Task Connection_NoHandler_ChannelOpenAndGlobalRequestRefusedWithWireAnswers()
     {
         var user = SessionHarness.Key("ed25519", 1);
         var (client, server) = await SessionHarness.ConnectAsync(
@@ -40,12 +40,12 @@ public sealed class InMemorySessionTests
         await using (client)
         await using (server)
         {
-            var dispatcher = SshConnectionDispatcher.RunAsync(server);
+            var dispatcher = new SshConnection(server).RunAsync();
             await client.WriteAsync(new GlobalRequest("keepalive@openssh.com", true, ReadOnlyMemory<byte>.Empty));
             var reply = await client.ReadAsync();
             Assert.That(reply.MessageNumber, Is.EqualTo(SshMessageNumbers.RequestFailure));
 
-            await client.WriteAsync(new ChannelOpen("direct-tcpip", 7, 1 << 20, 32768, new byte[] { 0, 0, 0, 0 }));
+            await client.WriteAsync(new ChannelOpen("direct-tcpip", 7, 1 << 20, 32768, new TcpIpChannelData("example.org", 80, "127.0.0.1", 5555).ToBytes()));
             reply = await client.ReadAsync();
             var r = new Wire.SshReader(reply.Payload.Span);
             Assert.That(ChannelOpenFailure.TryRead(ref r, out var failure), Is.True);
@@ -71,7 +71,7 @@ public sealed class InMemorySessionTests
         await using (client)
         await using (server)
         {
-            var dispatcher = SshConnectionDispatcher.RunAsync(server);
+            var dispatcher = new SshConnection(server).RunAsync();
             await client.WriteAsync(new RawMessage([number, 1, 2, 3]));
             await client.WriteAsync(new GlobalRequest("x@alknet", true, ReadOnlyMemory<byte>.Empty));
             // UNIMPLEMENTED is consumed by the client transport; the next message is the reply to the request.

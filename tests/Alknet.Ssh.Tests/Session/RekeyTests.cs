@@ -39,7 +39,7 @@ public sealed class RekeyTests
         await using (s)
         {
             var sessionId = c.SessionId.ToArray();
-            var dispatcher = SshConnectionDispatcher.RunAsync(s);
+            var dispatcher = new SshConnection(s).RunAsync();
             await PumpRequestsAsync(c, 60, 4000);
             Assert.That(c.KeyExchangeCount, Is.GreaterThanOrEqualTo(4));
             Assert.That(s.KeyExchangeCount, Is.EqualTo(c.KeyExchangeCount));
@@ -63,7 +63,7 @@ public sealed class RekeyTests
         await using (c)
         await using (s)
         {
-            var dispatcher = SshConnectionDispatcher.RunAsync(s);
+            var dispatcher = new SshConnection(s).RunAsync();
             await PumpRequestsAsync(c, 60, 4000);
             Assert.That(s.KeyExchangeCount, Is.GreaterThanOrEqualTo(4));
             await c.DisconnectAsync(SshDisconnectReason.ByApplication, "done");
@@ -81,7 +81,7 @@ public sealed class RekeyTests
         await using (c)
         await using (s)
         {
-            var dispatcher = SshConnectionDispatcher.RunAsync(s);
+            var dispatcher = new SshConnection(s).RunAsync();
             await PumpRequestsAsync(c, 3, 100);
             for (int round = 0; round < 3; round++)
             {
@@ -114,7 +114,7 @@ public sealed class TimedRekeyTests
         await using (c)
         await using (s)
         {
-            var dispatcher = SshConnectionDispatcher.RunAsync(s);
+            var dispatcher = new SshConnection(s).RunAsync();
             for (int i = 0; i < 5; i++)
             {
                 await c.WriteAsync(new GlobalRequest("x@alknet", true, new byte[10]));

@@ -52,7 +52,7 @@ public sealed class TamperingTests
         };
         await using var client = await SshClient.ConnectAsync(new DuplexPipe(serverToClient.Reader, clientToRelay.Writer), clientOptions);
         await using var server = await serverTask;
-        var dispatcher = SshConnectionDispatcher.RunAsync(server);
+        var dispatcher = new SshConnection(server).RunAsync();
 
         await client.WriteAsync(new GlobalRequest("x@alknet", true, new byte[64]));
         Assert.That((await client.ReadAsync()).MessageNumber, Is.EqualTo(SshMessageNumbers.RequestFailure));

@@ -1,0 +1,380 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using Alknet.Engine.Buffers;
+using Alknet.Engine.Transport;
+using Alknet.Ssh.Messages;
+
+namespace Alknet.Ssh.Connection;
+
+/// <summary>
+/// One RFC 4254 channel as an <see cref="IConnection"/>, so the engine's relay and SOCKS5 front end use it exactly
+/// like a socket. <see cref="IDuplexPipe.Input"/> delivers the peer's CHANNEL_DATA and completes on its CHANNEL_EOF;
+/// completing <see cref="IDuplexPipe.Output"/> sends what is buffered and then CHANNEL_EOF (half-close);
+/// <see cref="DisposeAsync"/> sends CHANNEL_CLOSE; <see cref="Abort"/> sends CHANNEL_CLOSE at once.
+/// </summary>
+/// <remarks>
+/// <para>Receive side: the session's read loop copies each CHANNEL_DATA into the receive pipe, which never pauses
+/// (the window we advertised bounds it), so the read loop never waits for a slow application. The window is given
+/// back only for bytes the application consumed (<see cref="ChannelInput"/>), following OpenSSH's rule: once more
+/// than three maximum packets (or half the window) have been consumed.</para>
+/// <para>Send side: a pump per channel takes what the application wrote, cuts it into packets no larger than the
+/// peer's maximum packet size and window, and writes them in one batch per read. When the peer's window is 0 the pump
+/// waits for WINDOW_ADJUST, the send pipe fills, and the application's flush waits: backpressure, with no unbounded
+/// buffer (Go CVE-2025-22869).</para>
+/// <para>Ordering: EOF, CLOSE, WINDOW_ADJUST and data for this channel are sent under one per-channel gate, so
+/// nothing is ever sent after CLOSE (OpenSSH disconnects on messages for a channel it freed).</para>
+/// </remarks>
+public sealed class SshChannel : IConnection
+{
+    /// <summary>At most this many bytes per batch, so one busy channel cannot hold the session's writer for long.</summary>
+    private const int MaxBatch = 256 * 1024;
+
+    private readonly SshConnection _connection;
+    private readonly Pipe _receive;
+    private readonly Pipe _send;
+    private readonly ChannelInput _input;
+    private readonly WindowSignal _signal = new();
+    private readonly WindowSignal _adjustSignal = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly uint _localWindowMax;
+    private readonly long _adjustThreshold;
+
+    private long _remoteWindow;
+    private long _localWindow;
+    private long _consumed;
+    private uint _remoteMaxPacket;
+    private Task _pump = Task.CompletedTask;
+
+    private volatile bool _closeSent;
+    private volatile bool _closing;
+    private bool _closeReceived;
+    private bool _eofReceived;
+    private volatile bool _inputCompleted;
+    private int _disposed;
+    private int _pumpFinished;
+    private int _freed;
+
+    internal SshChannel(SshConnection connection, string channelType, uint localId, uint localWindow, uint localMaxPacket)
+    {
+        _connection = connection;
+        ChannelType = channelType;
+        LocalId = localId;
+        _localWindowMax = localWindow;
+        _localWindow = localWindow;
+        LocalMaxPacket = localMaxPacket;
+        _adjustThreshold = Math.Max(1, Math.Min(3L * localMaxPacket, localWindow / 2));
+        var pool = PinnedBlockMemoryPool.Shared;
+        // The receive pipe never pauses its writer (the read loop): the advertised window is its bound.
+        _receive = new Pipe(new PipeOptions(pool, readerScheduler: new DispatchScheduler(), writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: pool.MaxBufferSize, useSynchronizationContext: false));
+        _send = new Pipe(new PipeOptions(pool, readerScheduler: new DispatchScheduler(), writerScheduler: new DispatchScheduler(),
+            pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: pool.MaxBufferSize, useSynchronizationContext: false));
+        _input = new ChannelInput(_receive.Reader, this);
+    }
+
+    /// <summary>"direct-tcpip" or "forwarded-tcpip".</summary>
+    public string ChannelType { get; }
+
+    /// <summary>Our channel number.</summary>
+    public uint LocalId { get; }
+
+    /// <summary>The peer's channel number (valid once open).</summary>
+    public uint RemoteId { get; private set; }
+
+    internal uint LocalMaxPacket { get; }
+
+    public PipeReader Input => _input;
+
+    public PipeWriter Output => _send.Writer;
+
+    /// <summary>Channels have no socket addresses of their own.</summary>
+    public EndPoint? LocalEndPoint => null;
+
+    public EndPoint? RemoteEndPoint => null;
+
+    /// <summary>Bytes the peer may still send us before it must wait for WINDOW_ADJUST.</summary>
+    public long LocalWindow => Interlocked.Read(ref _localWindow);
+
+    /// <summary>Bytes we may still send before waiting for the peer's WINDOW_ADJUST.</summary>
+    public long RemoteWindow => Interlocked.Read(ref _remoteWindow);
+
+    internal Task Opened => _opened.Task;
+
+    internal bool IsFreed => Volatile.Read(ref _freed) != 0;
+
+    /// <summary>Installs the peer's side of the channel (its id, window and maximum packet) and starts sending.</summary>
+    internal void Open(uint remoteId, uint remoteWindow, uint remoteMaxPacket)
+    {
+        RemoteId = remoteId;
+        _remoteWindow = remoteWindow;
+        // A peer announcing a tiny maximum packet still gets at least one byte per packet; more than our packet
+        // writer carries is capped.
+        _remoteMaxPacket = Math.Clamp(remoteMaxPacket, 1u, (uint)(Transport.PacketWriter.MaxPayload - ChannelData.Overhead));
+        _pump = Task.Run(PumpAsync);
+        _ = Task.Run(AdjustLoopAsync);
+        _opened.TrySetResult();
+    }
+
+    internal void FailOpen(Exception error) => _opened.TrySetException(error);
+
+    // ---- Called by the session's read loop -------------------------------------------------------------------
+
+    internal void OnData(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > Interlocked.Read(ref _localWindow))
+            SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "channel data beyond the advertised window");
+        Interlocked.Add(ref _localWindow, -data.Length);
+        if (_eofReceived || _closeReceived || _inputCompleted)
+        {
+            // Nobody will read these bytes: count them as consumed so the peer is not starved of window.
+            OnConsumed(data.Length);
+            return;
+        }
+        var writer = _receive.Writer;
+        try
+        {
+            writer.Write(data);
+            // Never pauses (no threshold), so this completes synchronously; the reader runs on its own scheduler.
+            var flush = writer.FlushAsync();
+            if (flush.IsCompletedSuccessfully && flush.Result.IsCompleted) _inputCompleted = true;
+        }
+        catch (InvalidOperationException)
+        {
+            // Abort completed the pipe from the application's side a moment ago: the bytes go nowhere.
+            _inputCompleted = true;
+            OnConsumed(data.Length);
+        }
+    }
+
+    internal void OnExtendedData(int length)
+    {
+        if (length > Interlocked.Read(ref _localWindow))
+            SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "channel extended data beyond the advertised window");
+        Interlocked.Add(ref _localWindow, -length);
+        OnConsumed(length);
+    }
+
+    internal void OnWindowAdjust(uint bytesToAdd)
+    {
+        // RFC 4254 §5.2: a window may not grow past 2^32 - 1 (russh CVE-2025-54804 shows what overflow leads to).
+        if (Interlocked.Add(ref _remoteWindow, bytesToAdd) > uint.MaxValue)
+            SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "window adjust beyond 2^32 - 1");
+        _signal.Set();
+    }
+
+    internal void OnEof()
+    {
+        _eofReceived = true;
+        _receive.Writer.Complete();
+    }
+
+    /// <summary>
+    /// The peer's CHANNEL_CLOSE: stop both directions, answer with our CLOSE unless it was already sent. The answer
+    /// is not awaited: the read loop must never wait for a channel's gate, whose holder may itself be waiting for a
+    /// key exchange that only the read loop can finish.
+    /// </summary>
+    internal void OnClose()
+    {
+        _closeReceived = true;
+        _closing = true;
+        // If the peer closes without EOF, what it sent still reaches the application; then Input ends.
+        _receive.Writer.Complete();
+        WakePump();
+        _ = SendCloseAsync().AsTask();
+        MaybeFree();
+    }
+
+    internal bool IsCloseSent => _closeSent;
+
+    /// <summary>The session ended: in-flight use fails with <paramref name="error"/>; the channel is gone.</summary>
+    internal void OnSessionEnded(Exception error)
+    {
+        _closing = true;
+        _closeSent = true;
+        _opened.TrySetException(error);
+        _receive.Writer.Complete(error);
+        WakePump();
+        Interlocked.Exchange(ref _freed, 1);
+    }
+
+    // ---- Called by the application side ----------------------------------------------------------------------
+
+    internal void OnConsumed(long bytes)
+    {
+        if (Interlocked.Add(ref _consumed, bytes) >= _adjustThreshold) _adjustSignal.Set();
+    }
+
+    internal void OnInputCompleted() => _inputCompleted = true;
+
+    /// <summary>
+    /// Gives window back as the application consumes. A loop of its own for the channel's lifetime (one state
+    /// machine, allocated once) rather than a send per adjust, so steady-state data allocates nothing.
+    /// </summary>
+    private async Task AdjustLoopAsync()
+    {
+        while (true)
+        {
+            await _adjustSignal.WaitAsync().ConfigureAwait(false);
+            if (_closing || _closeSent) return;
+            long bytes = Interlocked.Exchange(ref _consumed, 0);
+            if (bytes <= 0) continue;
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (_closeSent) return;
+                // Grow our window before the peer can hear of it, so its next data never looks like an overrun.
+                Interlocked.Add(ref _localWindow, bytes);
+                await _connection.Session.WriteAsync(new ChannelWindowAdjust(RemoteId, (uint)bytes)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsSessionGone(e))
+            {
+                return;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    /// <summary>Sends CHANNEL_CLOSE now; pending output is dropped.</summary>
+    public void Abort()
+    {
+        _closing = true;
+        _receive.Writer.Complete(new IOException("channel aborted"));
+        WakePump();
+        _ = SendCloseAsync().AsTask();
+    }
+
+    /// <summary>Completes both pipe ends; buffered output is still sent, followed by EOF and CLOSE.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return default;
+        _input.Complete();
+        _send.Writer.Complete();
+        _signal.Set();
+        // If the pump already finished (EOF sent, or never started), nobody else will send CLOSE.
+        if (Volatile.Read(ref _pumpFinished) != 0 || !_opened.Task.IsCompletedSuccessfully) return SendCloseAsync();
+        return default;
+    }
+
+    // ---- Send pump ------------------------------------------------------------------------------------------
+
+    private void WakePump()
+    {
+        _send.Reader.CancelPendingRead();
+        _signal.Set();
+        _adjustSignal.Set();
+    }
+
+    private async Task PumpAsync()
+    {
+        var reader = _send.Reader;
+        Exception? error = null;
+        try
+        {
+            while (!_closing)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (!buffer.IsEmpty && !_closing)
+                {
+                    long window = Interlocked.Read(ref _remoteWindow);
+                    if (window <= 0)
+                    {
+                        await _signal.WaitAsync().ConfigureAwait(false);
+                        continue;
+                    }
+                    var batch = buffer.Slice(0, Math.Min(buffer.Length, Math.Min(window, MaxBatch)));
+                    Interlocked.Add(ref _remoteWindow, -batch.Length);
+                    if (!await SendDataAsync(batch).ConfigureAwait(false)) break;
+                    buffer = buffer.Slice(batch.End);
+                }
+                reader.AdvanceTo(buffer.Start);
+                if (_closing) break;
+                if (result.IsCompleted && buffer.IsEmpty)
+                {
+                    await SendEofAsync().ConfigureAwait(false);
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // The application completed Output with an error (a failed relay): tear the channel down.
+            error = e;
+            _closing = true;
+        }
+        await reader.CompleteAsync(error).ConfigureAwait(false);
+        Interlocked.Exchange(ref _pumpFinished, 1);
+        if (_closing || Volatile.Read(ref _disposed) != 0) await SendCloseAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> SendDataAsync(ReadOnlySequence<byte> batch)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_closeSent) return false;
+            await _connection.Session.WriteChannelDataAsync(RemoteId, batch, (int)_remoteMaxPacket, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (IsSessionGone(e))
+        {
+            _closing = true;
+            return false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask SendEofAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_closeSent) await _connection.Session.WriteAsync(new ChannelEof(RemoteId)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsSessionGone(e))
+        {
+            _closing = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask SendCloseAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_closeSent || !_opened.Task.IsCompletedSuccessfully) return;
+            _closeSent = true;
+            await _connection.Session.WriteAsync(new ChannelClose(RemoteId)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsSessionGone(e))
+        {
+            // The session ended first; nothing to close.
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        MaybeFree();
+    }
+
+    /// <summary>RFC 4254 §5.3: the channel number is reusable only once CLOSE was both sent and received.</summary>
+    private void MaybeFree()
+    {
+        if (_closeSent && _closeReceived && Interlocked.Exchange(ref _freed, 1) == 0) _connection.Free(this);
+    }
+
+    private static bool IsSessionGone(Exception e) =>
+        e is Transport.SshDisconnectedException or ObjectDisposedException or InvalidOperationException or IOException or OperationCanceledException;
+}

@@ -442,19 +442,21 @@ public sealed class SshConnection : IAsyncDisposable
     /// </summary>
     private async Task KeepaliveAsync(CancellationToken ct)
     {
-        int missed = 0;
+        long interval = (long)_options.KeepaliveInterval.TotalMilliseconds;
+        long lastSent = 0;
+        int unanswered = 0;
         using var timer = new PeriodicTimer(_options.KeepaliveInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
-                long idle = Environment.TickCount64 - Volatile.Read(ref _lastReceivedTicks);
-                if (idle < (long)_options.KeepaliveInterval.TotalMilliseconds)
-                {
-                    missed = 0;
-                    continue;
-                }
-                if (++missed > _options.KeepaliveCountMax)
+                long last = Volatile.Read(ref _lastReceivedTicks);
+                // Anything received since the last keepalive answers it; counting from "idle for an interval" alone
+                // would miscount when the reply lands a hair less than an interval before the next tick.
+                if (lastSent != 0 && last >= lastSent) unanswered = 0;
+                if (Environment.TickCount64 - last < interval) continue;
+                if (lastSent != 0 && last < lastSent) unanswered++;
+                if (unanswered >= _options.KeepaliveCountMax)
                 {
                     if (_log is not null && _log.IsEnabled(LogLevel.Information))
                         _log.LogInformation("peer did not answer {Count} keepalives; closing the session", _options.KeepaliveCountMax);
@@ -462,6 +464,7 @@ public sealed class SshConnection : IAsyncDisposable
                     await _stop.CancelAsync().ConfigureAwait(false);
                     return;
                 }
+                lastSent = Environment.TickCount64;
                 _ = SendGlobalRequestAsync("keepalive@openssh.com", default, ct).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
                     TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }

@@ -26,12 +26,17 @@ internal static class ServeCommand
         var maxAuth = CliOptions.Count("--max-auth-attempts", "Authentication attempts per connection before disconnecting", 6, 1);
         var grace = CliOptions.Seconds("--login-grace-time", "Disconnect a client that has not authenticated within this time", 120);
         var drain = CliOptions.Seconds("--drain-timeout", "On SIGINT/SIGTERM, how long sessions may finish after DISCONNECT is sent", 2);
+        var perIp = CliOptions.Count("--max-connections-per-ip",
+            "Open connections one client address may hold, authenticated or not; one more is reset before the SSH handshake and logged. 0 = unlimited", 10);
+        var channels = CliOptions.Count("--max-channels-per-session", "Open channels (tunnelled connections) one session may hold; 0 = unlimited", 64);
+        var outbound = new OutboundFlags("tunnelled connection");
         var algorithms = new SshAlgorithmFlags();
 
         var command = new Command("serve", "Run the SSH server that terminates Alknet tunnels (OpenSSH clients work too)")
         {
-            listen, hostKey, authorizedKeys, certAuthority, maxAuth, grace, drain,
+            listen, hostKey, authorizedKeys, certAuthority, maxAuth, grace, drain, perIp, channels,
         };
+        outbound.AddTo(command);
         algorithms.AddTo(command);
         command.SetAction(async (parse, _) =>
         {
@@ -41,6 +46,8 @@ internal static class ServeCommand
             string? akPath = parse.GetValue(authorizedKeys), caPath = parse.GetValue(certAuthority);
             if (akPath is null && caPath is null) return Cli.Fail("give --authorized-keys FILE and/or --cert-authority FILE: nobody could log in");
             if (!algorithms.TryBuild(parse, out var algorithmOptions, out error)) return Cli.Fail(error);
+            if (!outbound.TryBuild(parse, out var dialer, out var upstream, out error)) return Cli.Fail(error);
+            var settings = new ServeSettings(dialer, parse.GetValue(channels), parse.GetValue(perIp));
 
             AuthorizedKeysFile authorized;
             IReadOnlyList<SshPublicKey> cas = [];
@@ -58,6 +65,7 @@ internal static class ServeCommand
             var logger = loggers.CreateLogger("alknet.serve");
             foreach (var w in authorized.Warnings) logger.LogWarning("authorized_keys: {Warning}", w);
             if (!HostKeyLoader.TryLoad(hostKeyPaths, logger, out var keys, out error)) return Cli.Fail(error);
+            ServeLog.Settings(logger, upstream is null ? "direct" : $"via {upstream}", settings.MaxChannelsPerSession, settings.MaxConnectionsPerIp);
 
             var options = new Alknet.Ssh.SshServerOptions
             {
@@ -72,7 +80,7 @@ internal static class ServeCommand
             SshServerHost host;
             try
             {
-                host = SshServerHost.Bind(endpoint, options, logger);
+                host = SshServerHost.Bind(endpoint, options, settings, logger);
             }
             catch (System.Net.Sockets.SocketException e)
             {
@@ -80,9 +88,12 @@ internal static class ServeCommand
             }
             await using (host)
             {
+                // Only now, with the socket bound and listening, may systemd start what depends on this service.
                 SystemdNotify.Ready($"SSH on {host.LocalEndPoint}");
+                // STOPPING=1 as soon as the signal arrives, not after the drain: systemd then shows "deactivating"
+                // while sessions finish, instead of an active service that no longer accepts.
+                using var stopping = shutdown.Token.Register(static () => SystemdNotify.Stopping());
                 await host.RunAsync(TimeSpan.FromSeconds(parse.GetValue(drain)), shutdown.Token).ConfigureAwait(false);
-                SystemdNotify.Stopping();
             }
             return 0;
         });

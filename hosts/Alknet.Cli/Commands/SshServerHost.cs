@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Alknet.Cli.Hosting;
 using Alknet.Engine.Transport;
 using Alknet.Ssh;
 using Alknet.Ssh.Connection;
@@ -12,27 +13,32 @@ namespace Alknet.Cli.Commands;
 /// <summary>
 /// The SSH server's accept loop: one task per connection running the handshake, then the connection layer, with
 /// one log line when a connection opens and one when it closes (peer and duration; never a destination).
+/// A connection beyond --max-connections-per-ip is reset before the version exchange, so it costs no handshake.
 /// </summary>
 internal sealed class SshServerHost : IAsyncDisposable
 {
     private readonly SocketListener _listener;
     private readonly SshServerOptions _options;
+    private readonly ServeSettings _settings;
+    private readonly PerAddressLimit _perAddress;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, Connection> _connections = new();
     private long _nextId;
 
-    private SshServerHost(SocketListener listener, SshServerOptions options, ILogger logger)
+    private SshServerHost(SocketListener listener, SshServerOptions options, ServeSettings settings, ILogger logger)
     {
         _listener = listener;
         _options = options;
+        _settings = settings;
+        _perAddress = new PerAddressLimit(settings.MaxConnectionsPerIp);
         _logger = logger;
     }
 
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
-    public static SshServerHost Bind(IPEndPoint endpoint, SshServerOptions options, ILogger logger)
+    public static SshServerHost Bind(IPEndPoint endpoint, SshServerOptions options, ServeSettings settings, ILogger logger)
     {
-        var host = new SshServerHost(SocketListener.Bind(endpoint), options, logger);
+        var host = new SshServerHost(SocketListener.Bind(endpoint), options, settings, logger);
         ServeLog.Listening(logger, host.LocalEndPoint);
         return host;
     }
@@ -44,8 +50,19 @@ internal sealed class SshServerHost : IAsyncDisposable
         {
             while (await _listener.AcceptAsync(CancellationToken.None).ConfigureAwait(false) is { } socket)
             {
+                var peer = PeerAddress.Normalize(socket.RemoteEndPoint);
+                var address = (peer as IPEndPoint)?.Address;
+                if (address is not null && !_perAddress.TryAcquire(address))
+                {
+                    ServeLog.RefusedPerIp(_logger, peer, _perAddress.Limit);
+                    // A reset, not a FIN: nothing is owed to this client, and no TIME_WAIT is left behind.
+                    socket.Abort();
+                    await socket.DisposeAsync().ConfigureAwait(false);
+                    continue;
+                }
+
                 long id = Interlocked.Increment(ref _nextId);
-                var connection = new Connection(id, socket);
+                var connection = new Connection(id, socket, peer, address);
                 _connections[id] = connection;
                 connection.Task = ServeAsync(connection);
             }
@@ -65,13 +82,14 @@ internal sealed class SshServerHost : IAsyncDisposable
     private async Task ServeAsync(Connection c)
     {
         await Task.Yield();
-        var peer = c.Socket.RemoteEndPoint;
+        var peer = c.Peer;
         long started = Stopwatch.GetTimestamp();
         string outcome = "closed";
         ServeLog.Opened(_logger, c.Id, peer);
         try
         {
             c.Session = await SshServer.AcceptAsync(c.Socket, _options, peer, c.Cancel.Token).ConfigureAwait(false);
+            // The channel layer takes _settings.Dialer and _settings.MaxChannelsPerSession when it replaces this responder.
             await SshConnectionDispatcher.RunAsync(c.Session, c.Cancel.Token).ConfigureAwait(false);
         }
         catch (SshDisconnectedException e)
@@ -105,6 +123,7 @@ internal sealed class SshServerHost : IAsyncDisposable
             if (c.Session is not null) await c.Session.DisposeAsync().ConfigureAwait(false);
             await c.Socket.DisposeAsync().ConfigureAwait(false);
             _connections.TryRemove(c.Id, out _);
+            if (c.Address is not null) _perAddress.Release(c.Address);
             c.Cancel.Dispose();
             long ms = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             ServeLog.Closed(_logger, c.Id, peer, ms, outcome);
@@ -113,10 +132,16 @@ internal sealed class SshServerHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
-    private sealed class Connection(long id, SocketConnection socket)
+    private sealed class Connection(long id, SocketConnection socket, EndPoint? peer, IPAddress? address)
     {
         public long Id { get; } = id;
         public SocketConnection Socket { get; } = socket;
+
+        /// <summary>The client's endpoint, IPv4-mapped addresses written as IPv4: what every log line of this connection names.</summary>
+        public EndPoint? Peer { get; } = peer;
+
+        /// <summary>The address counted against the per-IP limit; null when the socket reported no address.</summary>
+        public IPAddress? Address { get; } = address;
         public CancellationTokenSource Cancel { get; } = new();
         public SshSession? Session { get; set; }
         public Task? Task { get; set; }

@@ -31,10 +31,9 @@ internal static class SocksCommand
 
         var command = new Command("socks", "Run a standalone SOCKS5 proxy (RFC 1928, SOCKS5h: names are resolved here, never by the client)")
         {
-            listen, user, pass,
+            listen, user, pass, idleTimeout, handshakeTimeout, drainTimeout, maxConnections, allowOpen,
         };
         outbound.AddTo(command);
-        foreach (var option in new Option[] { idleTimeout, handshakeTimeout, drainTimeout, maxConnections, allowOpen }) command.Options.Add(option);
         command.SetAction(async (parse, _) =>
         {
             if (!EndpointParser.TryParseListen(parse.GetValue(listen)!, out var endpoint, out var error))

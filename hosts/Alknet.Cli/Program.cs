@@ -20,6 +20,7 @@ internal static class Program
             DemoCommand.Create(logLevel),
         };
         var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0) return Cli.UsageErrors(parsed);
         // Signals are handled by the commands themselves (drain, then exit 0).
         return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }

@@ -47,8 +47,7 @@ internal static class DemoCommand
             };
             using var shutdown = new ShutdownSignal();
             await using var server = SshServerHost.Bind(new IPEndPoint(IPAddress.Loopback, 0), serverOptions,
-                new ServerForwardingOptions { Dialer = new DirectDialer(), Logger = serveLog },
-                new SshConnectionOptions { KeepaliveInterval = TimeSpan.FromSeconds(30) }, serveLog);
+                new ServeSettings(new DirectDialer(), MaxChannelsPerSession: 256, MaxConnectionsPerIp: 0), serveLog);
             var serverRun = server.RunAsync(TimeSpan.FromSeconds(2), shutdown.Token);
 
             var serverEndpoint = server.LocalEndPoint;

@@ -26,18 +26,19 @@ internal static class ServeCommand
         var maxAuth = CliOptions.Count("--max-auth-attempts", "Authentication attempts per connection before disconnecting", 6, 1);
         var grace = CliOptions.Seconds("--login-grace-time", "Disconnect a client that has not authenticated within this time", 120);
         var drain = CliOptions.Seconds("--drain-timeout", "On SIGINT/SIGTERM, how long sessions may finish after DISCONNECT is sent", 2);
-        var proxy = CliOptions.String("--proxy", "Dial every tunnel destination through this upstream: socks5://[user:pass@]host:port or http://[user:pass@]host:port", "ALKNET_PROXY");
-        proxy.HelpName = "URL";
-        var connectTimeout = CliOptions.Seconds("--connect-timeout", "Outbound connect timeout per channel (name resolution included)", 10);
-        var maxChannels = CliOptions.Count("--max-channels-per-session", "Channels open at once per session; more are refused as resource shortage (0 = unlimited)", 256, 0);
+        var perIp = CliOptions.Count("--max-connections-per-ip",
+            "Open connections one client address may hold, authenticated or not; one more is reset before the SSH handshake and logged. 0 = unlimited", 10);
+        var channels = CliOptions.Count("--max-channels-per-session", "Open channels (tunnelled connections) one session may hold; 0 = unlimited", 64);
+        var outbound = new OutboundFlags("tunnelled connection");
         var gatewayPorts = new Option<bool>("--gateway-ports") { Description = "Let remote forwards (-R) listen on the address the client asks for; by default they listen on loopback only, like sshd's GatewayPorts no" };
         var keepalive = CliOptions.Seconds("--keepalive-interval", "Send a keepalive after this many idle seconds; 3 unanswered close the session (0 = off)", 30);
         var algorithms = new SshAlgorithmFlags();
 
         var command = new Command("serve", "Run the SSH server that terminates Alknet tunnels (OpenSSH clients work too)")
         {
-            listen, hostKey, authorizedKeys, certAuthority, maxAuth, grace, drain, proxy, connectTimeout, maxChannels, gatewayPorts, keepalive,
+            listen, hostKey, authorizedKeys, certAuthority, maxAuth, grace, drain, perIp, channels, gatewayPorts, keepalive,
         };
+        outbound.AddTo(command);
         algorithms.AddTo(command);
         command.SetAction(async (parse, _) =>
         {
@@ -47,9 +48,12 @@ internal static class ServeCommand
             string? akPath = parse.GetValue(authorizedKeys), caPath = parse.GetValue(certAuthority);
             if (akPath is null && caPath is null) return Cli.Fail("give --authorized-keys FILE and/or --cert-authority FILE: nobody could log in");
             if (!algorithms.TryBuild(parse, out var algorithmOptions, out error)) return Cli.Fail(error);
-            Alknet.Engine.Dialing.UpstreamProxy? upstream = null;
-            if (parse.GetValue(proxy) is { Length: > 0 } proxyText && !Alknet.Engine.Dialing.UpstreamProxy.TryParse(proxyText, out upstream, out error))
-                return Cli.Fail($"--proxy: {error}");
+            if (!outbound.TryBuild(parse, out var dialer, out var upstream, out error)) return Cli.Fail(error);
+            var settings = new ServeSettings(dialer, parse.GetValue(channels), parse.GetValue(perIp))
+            {
+                GatewayPorts = parse.GetValue(gatewayPorts),
+                KeepaliveInterval = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(keepalive))),
+            };
 
             AuthorizedKeysFile authorized;
             IReadOnlyList<SshPublicKey> cas = [];
@@ -67,6 +71,7 @@ internal static class ServeCommand
             var logger = loggers.CreateLogger("alknet.serve");
             foreach (var w in authorized.Warnings) logger.LogWarning("authorized_keys: {Warning}", w);
             if (!HostKeyLoader.TryLoad(hostKeyPaths, logger, out var keys, out error)) return Cli.Fail(error);
+            ServeLog.Settings(logger, upstream is null ? "direct" : $"via {upstream}", settings.MaxChannelsPerSession, settings.MaxConnectionsPerIp);
 
             var options = new Alknet.Ssh.SshServerOptions
             {
@@ -81,22 +86,7 @@ internal static class ServeCommand
             SshServerHost host;
             try
             {
-                var dialer = Alknet.Engine.Dialing.DialerFactory.Create(upstream, new Alknet.Engine.Dialing.DialerOptions
-                {
-                    ConnectTimeout = CliOptions.ToTimeSpan(parse.GetValue(connectTimeout)),
-                });
-                var forwarding = new Alknet.Ssh.Connection.ServerForwardingOptions
-                {
-                    Dialer = dialer,
-                    GatewayPorts = parse.GetValue(gatewayPorts),
-                    Logger = logger,
-                };
-                var connection = new Alknet.Ssh.Connection.SshConnectionOptions
-                {
-                    MaxChannels = parse.GetValue(maxChannels),
-                    KeepaliveInterval = TimeSpan.FromSeconds(parse.GetValue(keepalive)),
-                };
-                host = SshServerHost.Bind(endpoint, options, forwarding, connection, logger);
+                host = SshServerHost.Bind(endpoint, options, settings, logger);
             }
             catch (System.Net.Sockets.SocketException e)
             {
@@ -104,9 +94,12 @@ internal static class ServeCommand
             }
             await using (host)
             {
+                // Only now, with the socket bound and listening, may systemd start what depends on this service.
                 SystemdNotify.Ready($"SSH on {host.LocalEndPoint}");
+                // STOPPING=1 as soon as the signal arrives, not after the drain: systemd then shows "deactivating"
+                // while sessions finish, instead of an active service that no longer accepts.
+                using var stopping = shutdown.Token.Register(static () => SystemdNotify.Stopping());
                 await host.RunAsync(TimeSpan.FromSeconds(parse.GetValue(drain)), shutdown.Token).ConfigureAwait(false);
-                SystemdNotify.Stopping();
             }
             return 0;
         });

@@ -29,4 +29,13 @@ internal static partial class ServeLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "host key {Path}: {KeyType} {Fingerprint}")]
     public static partial void HostKey(ILogger logger, string path, string keyType, string fingerprint);
+
+    /// <summary>One warning per connection refused by --max-connections-per-ip, before any SSH byte is exchanged.</summary>
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "connection refused peer={Peer} reason=per-ip limit {Limit} reached")]
+    public static partial void RefusedPerIp(ILogger logger, EndPoint? peer, int limit);
+
+    /// <summary>The outbound path and the limits, once at start. <paramref name="via"/> is "direct" or a proxy URL with its password masked.</summary>
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information,
+        Message = "outbound {Via}, max {MaxChannels} channels per session, max {MaxPerIp} connections per IP (0 = unlimited)")]
+    public static partial void Settings(ILogger logger, string via, int maxChannels, int maxPerIp);
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using Alknet.Cli.Hosting;
-using Alknet.Engine.Dialing;
 using Alknet.Engine.Frontend;
 using Alknet.Engine.Relay;
 using Alknet.Engine.Socks5;
@@ -20,9 +19,7 @@ internal static class SocksCommand
         user.HelpName = "U";
         var pass = CliOptions.String("--pass", "The password for --user (prefer the environment: command lines are visible in ps)", "ALKNET_SOCKS5_PASS");
         pass.HelpName = "P";
-        var proxy = CliOptions.String("--proxy", "Send every outbound connection through an upstream proxy: socks5://[user:pass@]host:port or http://[user:pass@]host:port (HTTP CONNECT)", "ALKNET_PROXY");
-        proxy.HelpName = "URL";
-        var connectTimeout = CliOptions.Seconds("--connect-timeout", "Outbound connect timeout, name resolution included", 10);
+        var outbound = new OutboundFlags("outbound connection");
         var idleTimeout = CliOptions.Seconds("--idle-timeout", "Close a relayed connection after this long without a byte in either direction; 0 = never", 0);
         var handshakeTimeout = CliOptions.Seconds("--handshake-timeout", "Drop a client that has not finished the SOCKS5 handshake in this time", 10);
         var drainTimeout = CliOptions.Seconds("--drain-timeout", "On SIGINT/SIGTERM, how long open connections may finish before they are closed", 5);
@@ -34,8 +31,9 @@ internal static class SocksCommand
 
         var command = new Command("socks", "Run a standalone SOCKS5 proxy (RFC 1928, SOCKS5h: names are resolved here, never by the client)")
         {
-            listen, user, pass, proxy, connectTimeout, idleTimeout, handshakeTimeout, drainTimeout, maxConnections, allowOpen,
+            listen, user, pass, idleTimeout, handshakeTimeout, drainTimeout, maxConnections, allowOpen,
         };
+        outbound.AddTo(command);
         command.SetAction(async (parse, _) =>
         {
             if (!EndpointParser.TryParseListen(parse.GetValue(listen)!, out var endpoint, out var error))
@@ -54,16 +52,8 @@ internal static class SocksCommand
                 return Cli.Fail($"refusing to listen on {endpoint} without authentication: that is an open proxy. " +
                                 "Set --user and --pass (or ALKNET_SOCKS5_USER/ALKNET_SOCKS5_PASS), listen on loopback, or pass --allow-open.");
             }
-            UpstreamProxy? upstream = null;
-            string? proxyUrl = parse.GetValue(proxy);
-            if (!string.IsNullOrEmpty(proxyUrl) && !UpstreamProxy.TryParse(proxyUrl, out upstream, out var proxyError))
-                return Cli.Fail($"--proxy: {proxyError}");
+            if (!outbound.TryBuild(parse, out var dialer, out var upstream, out error)) return Cli.Fail(error);
 
-            var dialer = DialerFactory.Create(upstream, new DialerOptions
-            {
-                ConnectTimeout = CliOptions.ToTimeSpan(parse.GetValue(connectTimeout)),
-                HandshakeTimeout = CliOptions.ToTimeSpan(parse.GetValue(connectTimeout)),
-            });
             var options = new Socks5ProxyOptions
             {
                 Handshake = new Socks5ServerOptions

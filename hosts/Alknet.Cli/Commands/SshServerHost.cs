@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Alknet.Cli.Hosting;
 using Alknet.Engine.Transport;
 using Alknet.Ssh;
 using Alknet.Ssh.Connection;
@@ -12,32 +13,32 @@ namespace Alknet.Cli.Commands;
 /// <summary>
 /// The SSH server's accept loop: one task per connection running the handshake, then the connection layer, with
 /// one log line when a connection opens and one when it closes (peer and duration; never a destination).
+/// A connection beyond --max-connections-per-ip is reset before the version exchange, so it costs no handshake.
 /// </summary>
 internal sealed class SshServerHost : IAsyncDisposable
 {
     private readonly SocketListener _listener;
     private readonly SshServerOptions _options;
-    private readonly ServerForwardingOptions _forwarding;
-    private readonly SshConnectionOptions _connection;
+    private readonly ServeSettings _settings;
+    private readonly PerAddressLimit _perAddress;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, Connection> _connections = new();
     private long _nextId;
 
-    private SshServerHost(SocketListener listener, SshServerOptions options, ServerForwardingOptions forwarding, SshConnectionOptions connection, ILogger logger)
+    private SshServerHost(SocketListener listener, SshServerOptions options, ServeSettings settings, ILogger logger)
     {
         _listener = listener;
         _options = options;
-        _forwarding = forwarding;
-        _connection = connection;
+        _settings = settings;
+        _perAddress = new PerAddressLimit(settings.MaxConnectionsPerIp);
         _logger = logger;
     }
 
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
-    /// <param name="connection">Connection-layer settings for every session (limits, keepalive); its handler is replaced per session.</param>
-    public static SshServerHost Bind(IPEndPoint endpoint, SshServerOptions options, ServerForwardingOptions forwarding, SshConnectionOptions connection, ILogger logger)
+    public static SshServerHost Bind(IPEndPoint endpoint, SshServerOptions options, ServeSettings settings, ILogger logger)
     {
-        var host = new SshServerHost(SocketListener.Bind(endpoint), options, forwarding, connection, logger);
+        var host = new SshServerHost(SocketListener.Bind(endpoint), options, settings, logger);
         ServeLog.Listening(logger, host.LocalEndPoint);
         return host;
     }
@@ -49,8 +50,19 @@ internal sealed class SshServerHost : IAsyncDisposable
         {
             while (await _listener.AcceptAsync(CancellationToken.None).ConfigureAwait(false) is { } socket)
             {
+                var peer = PeerAddress.Normalize(socket.RemoteEndPoint);
+                var address = (peer as IPEndPoint)?.Address;
+                if (address is not null && !_perAddress.TryAcquire(address))
+                {
+                    ServeLog.RefusedPerIp(_logger, peer, _perAddress.Limit);
+                    // A reset, not a FIN: nothing is owed to this client, and no TIME_WAIT is left behind.
+                    socket.Abort();
+                    await socket.DisposeAsync().ConfigureAwait(false);
+                    continue;
+                }
+
                 long id = Interlocked.Increment(ref _nextId);
-                var connection = new Connection(id, socket);
+                var connection = new Connection(id, socket, peer, address);
                 _connections[id] = connection;
                 connection.Task = ServeAsync(connection);
             }
@@ -70,7 +82,7 @@ internal sealed class SshServerHost : IAsyncDisposable
     private async Task ServeAsync(Connection c)
     {
         await Task.Yield();
-        var peer = c.Socket.RemoteEndPoint;
+        var peer = c.Peer;
         long started = Stopwatch.GetTimestamp();
         string outcome = "closed";
         ServeLog.Opened(_logger, c.Id, peer);
@@ -78,18 +90,14 @@ internal sealed class SshServerHost : IAsyncDisposable
         {
             c.Session = await SshServer.AcceptAsync(c.Socket, _options, peer, c.Cancel.Token).ConfigureAwait(false);
             // Forwarding rights come from the key that authenticated (authorized_keys options, certificate extensions).
-            var forwarding = new ServerForwarding(_forwarding, c.Session.Permissions);
+            var forwarding = new ServerForwarding(new ServerForwardingOptions { Dialer = _settings.Dialer, GatewayPorts = _settings.GatewayPorts, Logger = _logger }, c.Session.Permissions);
             await using (forwarding.ConfigureAwait(false))
             {
                 var connection = new SshConnection(c.Session, new SshConnectionOptions
                 {
                     Handler = forwarding,
-                    MaxChannels = _connection.MaxChannels,
-                    InitialWindowSize = _connection.InitialWindowSize,
-                    AlknetPeerWindowSize = _connection.AlknetPeerWindowSize,
-                    MaxPacketSize = _connection.MaxPacketSize,
-                    KeepaliveInterval = _connection.KeepaliveInterval,
-                    KeepaliveCountMax = _connection.KeepaliveCountMax,
+                    MaxChannels = _settings.MaxChannelsPerSession,
+                    KeepaliveInterval = _settings.KeepaliveInterval,
                     Logger = _logger,
                 });
                 await connection.RunAsync(c.Cancel.Token).ConfigureAwait(false);
@@ -126,6 +134,7 @@ internal sealed class SshServerHost : IAsyncDisposable
             if (c.Session is not null) await c.Session.DisposeAsync().ConfigureAwait(false);
             await c.Socket.DisposeAsync().ConfigureAwait(false);
             _connections.TryRemove(c.Id, out _);
+            if (c.Address is not null) _perAddress.Release(c.Address);
             c.Cancel.Dispose();
             long ms = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             ServeLog.Closed(_logger, c.Id, peer, ms, outcome);
@@ -134,10 +143,16 @@ internal sealed class SshServerHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
-    private sealed class Connection(long id, SocketConnection socket)
+    private sealed class Connection(long id, SocketConnection socket, EndPoint? peer, IPAddress? address)
     {
         public long Id { get; } = id;
         public SocketConnection Socket { get; } = socket;
+
+        /// <summary>The client's endpoint, IPv4-mapped addresses written as IPv4: what every log line of this connection names.</summary>
+        public EndPoint? Peer { get; } = peer;
+
+        /// <summary>The address counted against the per-IP limit; null when the socket reported no address.</summary>
+        public IPAddress? Address { get; } = address;
         public CancellationTokenSource Cancel { get; } = new();
         public SshSession? Session { get; set; }
         public Task? Task { get; set; }

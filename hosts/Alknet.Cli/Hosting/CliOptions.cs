@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
@@ -20,28 +21,41 @@ internal static class CliOptions
 
     public static Option<double> Seconds(string name, string description, double fallback)
     {
+        const double max = 86400 * 365;
         var option = new Option<double>(name)
         {
             Description = $"{description} (seconds)",
             DefaultValueFactory = _ => fallback,
             HelpName = "S",
         };
-        option.Validators.Add(r =>
+        // A custom parser rather than a validator: a validator also runs after a failed conversion ("abc"), and
+        // reading the value there throws instead of reporting the error.
+        option.CustomParser = r =>
         {
-            if (r.GetValueOrDefault<double>() is < 0 or > 86400 * 365) r.AddError($"{name} must be between 0 and {86400 * 365} seconds");
-        });
+            if (double.TryParse(SingleToken(r), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s)
+                && s is >= 0 and <= max)
+            {
+                return s;
+            }
+            r.AddError($"{name} must be a number of seconds between 0 and {max}");
+            return fallback;
+        };
         return option;
     }
 
     public static Option<int> Count(string name, string description, int fallback, int min = 0)
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = "N" };
-        option.Validators.Add(r =>
+        option.CustomParser = r =>
         {
-            if (r.GetValueOrDefault<int>() < min) r.AddError($"{name} must be at least {min}");
-        });
+            if (int.TryParse(SingleToken(r), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min) return n;
+            r.AddError($"{name} must be a whole number, at least {min}");
+            return fallback;
+        };
         return option;
     }
+
+    private static string SingleToken(ArgumentResult r) => r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
 
     /// <summary>The global --log-level option (env ALKNET_LOG_LEVEL).</summary>
     public static Option<LogLevel> LogLevelOption()

@@ -69,6 +69,13 @@ public sealed class AlknetProcess : IAsyncDisposable
             ["ALKNET_SOCKS5_USER"] = null,
             ["ALKNET_SOCKS5_PASS"] = null,
             ["ALKNET_PROXY"] = null,
+            ["ALKNET_SERVE_LISTEN"] = null,
+            ["ALKNET_AUTHORIZED_KEYS"] = null,
+            ["ALKNET_CERT_AUTHORITY"] = null,
+            ["ALKNET_LOG_LEVEL"] = null,
+            // Only a test that plays the service manager sets this; one inherited from a test runner under
+            // systemd would send our READY=1 to the runner's unit.
+            ["NOTIFY_SOCKET"] = null,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
         if (environment is not null)

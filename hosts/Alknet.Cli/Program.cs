@@ -17,6 +17,7 @@ internal static class Program
             KeygenCommand.Create(),
             ProbeCommand.Create(),
             ServeCommand.Create(logLevel),
+            ConnectCommand.Create(logLevel),
         };
         var parsed = root.Parse(args);
         // Signals are handled by the commands themselves (drain, then exit 0).

@@ -8,8 +8,16 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        var parsed = CreateRootCommand().Parse(args);
+        // Signals are handled by the commands themselves (drain, then exit 0).
+        return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>The command tree, separate from <see cref="Main"/> so that tests can run commands in-process.</summary>
+    internal static RootCommand CreateRootCommand()
+    {
         var logLevel = CliOptions.LogLevelOption();
-        var root = new RootCommand("Alknet: a SOCKS5 proxy and SSH tunnel engine")
+        return new RootCommand("Alknet: a SOCKS5 proxy and SSH tunnel engine")
         {
             logLevel,
             SocksCommand.Create(logLevel),
@@ -19,8 +27,5 @@ internal static class Program
             ServeCommand.Create(logLevel),
             ConnectCommand.Create(logLevel),
         };
-        var parsed = root.Parse(args);
-        // Signals are handled by the commands themselves (drain, then exit 0).
-        return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

@@ -39,7 +39,8 @@ internal static class CliOptions
         };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is < 0 or > 86400 * 365) r.AddError($"{name} must be between 0 and {86400 * 365} seconds");
+            if (TryGetConverted<double>(r, out var seconds) && seconds is < 0 or > 86400 * 365)
+                r.AddError($"{name} must be between 0 and {86400 * 365} seconds");
         });
         return option;
     }
@@ -49,9 +50,27 @@ internal static class CliOptions
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = "N" };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < min) r.AddError($"{name} must be at least {min}");
+            if (TryGetConverted<int>(r, out var count) && count < min) r.AddError($"{name} must be at least {min}");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value for a range check. Validators run even when the text did not convert ("--timeout soon"),
+    /// and GetValueOrDefault then throws; the conversion error is already reported, so there is nothing to check.
+    /// </summary>
+    private static bool TryGetConverted<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     /// <summary>The global --log-level option (env ALKNET_LOG_LEVEL).</summary>

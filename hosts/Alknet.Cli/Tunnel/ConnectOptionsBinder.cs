@@ -125,7 +125,8 @@ internal sealed class ConnectOptionsBinder
         string? knownHosts = parse.GetValue(_knownHosts);
         if (knownHosts is null)
         {
-            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            // DoNotVerify: a home without ~/.ssh yet is fine (accept-new creates it), and so is one that does not exist.
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
             if (home.Length == 0) return Fail("no home directory for the default ~/.ssh/known_hosts: give --known-hosts FILE", out error);
             knownHosts = Path.Combine(home, ".ssh", "known_hosts");
         }

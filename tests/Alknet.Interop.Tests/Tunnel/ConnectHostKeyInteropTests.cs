@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Alknet.Cli.Tunnel;
-using Alknet.Engine.Dialing;
 using Alknet.Interop.Tests.Peers;
 using Alknet.Ssh;
 using Alknet.Ssh.Auth;

@@ -17,7 +17,7 @@ internal static class SocksCommand
         listen.HelpName = "ADDR:PORT";
         var user = CliOptions.String("--user", "Require RFC 1929 username/password authentication with this user name", "ALKNET_SOCKS5_USER");
         user.HelpName = "U";
-        var pass = CliOptions.String("--pass", "The password for --user (prefer the environment: command lines are visible in ps)", "ALKNET_SOCKS5_PASS");
+        var pass = CliOptions.Secret("--pass", "The password for --user (prefer the environment: command lines are visible in ps)", "ALKNET_SOCKS5_PASS");
         pass.HelpName = "P";
         var outbound = new OutboundFlags("outbound connection");
         var idleTimeout = CliOptions.Seconds("--idle-timeout", "Close a relayed connection after this long without a byte in either direction; 0 = never", 0);
@@ -38,20 +38,10 @@ internal static class SocksCommand
         {
             if (!EndpointParser.TryParseListen(parse.GetValue(listen)!, out var endpoint, out var error))
                 return Cli.Fail($"--listen: {error}");
-            string? u = parse.GetValue(user), p = parse.GetValue(pass);
-            if (string.IsNullOrEmpty(u) != string.IsNullOrEmpty(p))
-                return Cli.Fail("--user and --pass go together: give both or neither");
-            Socks5Credentials? credentials = null;
-            if (!string.IsNullOrEmpty(u))
-            {
-                try { credentials = new Socks5Credentials(u, p!); }
-                catch (ArgumentException e) { return Cli.Fail($"--user/--pass: {e.Message}"); }
-            }
-            if (credentials is null && !IPAddress.IsLoopback(endpoint.Address) && !parse.GetValue(allowOpen))
-            {
-                return Cli.Fail($"refusing to listen on {endpoint} without authentication: that is an open proxy. " +
-                                "Set --user and --pass (or ALKNET_SOCKS5_USER/ALKNET_SOCKS5_PASS), listen on loopback, or pass --allow-open.");
-            }
+            if (!Socks5ListenGuard.TryBuildCredentials(parse.GetValue(user), CliOptions.SecretValue(parse, pass, "ALKNET_SOCKS5_PASS"), "--user", "--pass", out var credentials, out error))
+                return Cli.Fail(error);
+            if (!Socks5ListenGuard.TryAllowListen(endpoint, credentials, parse.GetValue(allowOpen), "--user", "--pass", out error))
+                return Cli.Fail(error);
             if (!outbound.TryBuild(parse, out var dialer, out var upstream, out error)) return Cli.Fail(error);
 
             var options = new Socks5ProxyOptions

@@ -19,6 +19,17 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>
+    /// An option that may carry a secret (a password, a proxy URL with credentials). Its variable is named in the help
+    /// but read only by <see cref="SecretValue"/>: as a default value it would be printed by --help.
+    /// </summary>
+    public static Option<string> Secret(string name, string description, string envVar) =>
+        new(name) { Description = $"{description} [env: {envVar}]" };
+
+    /// <summary>The flag's value, else the environment variable's.</summary>
+    public static string? SecretValue(ParseResult parse, Option<string> option, string envVar) =>
+        parse.GetValue(option) ?? Environment.GetEnvironmentVariable(envVar);
+
     public static Option<double> Seconds(string name, string description, double fallback)
     {
         const double max = 86400 * 365;

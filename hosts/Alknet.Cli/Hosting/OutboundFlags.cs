@@ -14,7 +14,8 @@ internal sealed class OutboundFlags
 
     public OutboundFlags(string what)
     {
-        _proxy = CliOptions.String("--proxy",
+        // A secret option: a proxy URL may carry a password, which --help must not print as a default.
+        _proxy = CliOptions.Secret("--proxy",
             $"Send every {what} through an upstream proxy: socks5://[user:pass@]host:port or http://[user:pass@]host:port (HTTP CONNECT)",
             "ALKNET_PROXY");
         _proxy.HelpName = "URL";
@@ -36,7 +37,7 @@ internal sealed class OutboundFlags
         dialer = null!;
         upstream = null;
         error = "";
-        string? url = parse.GetValue(_proxy);
+        string? url = CliOptions.SecretValue(parse, _proxy, "ALKNET_PROXY");
         if (!string.IsNullOrEmpty(url) && !UpstreamProxy.TryParse(url, out upstream, out var proxyError))
         {
             error = $"--proxy: {proxyError}";

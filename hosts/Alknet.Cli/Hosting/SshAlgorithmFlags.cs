@@ -30,6 +30,10 @@ internal sealed class SshAlgorithmFlags
         return true;
     }
 
+    /// <summary>The --host-key-algorithms value as given (null when absent): whether it replaced the list or only
+    /// edited it decides whether known_hosts may reorder it (HostKeyAlgorithmOrder.AppliesTo).</summary>
+    public string? HostKeyAlgorithmsSpec(ParseResult parse) => parse.GetValue(_hostKeys);
+
     private static bool Apply(ParseResult parse, Option<string> option, IReadOnlyList<string> supported, string what, out List<string> list, out string error)
     {
         if (AlgorithmList.TryApply(parse.GetValue(option), supported, supported, what, out list, out error)) return true;

@@ -143,8 +143,11 @@ public sealed class KnownHostsFile
         return types;
     }
 
-    /// <summary>Appends a plain (unhashed) line for host:port (accept-new), creating the file (0644) if needed.</summary>
-    public static void Append(string path, string host, int port, SshPublicKey key)
+    /// <summary>
+    /// Appends a plain (unhashed) line for host:port (accept-new), creating the file if needed with
+    /// <paramref name="createMode"/> (default 0644, what ssh gets under the usual umask 022).
+    /// </summary>
+    public static void Append(string path, string host, int port, SshPublicKey key, UnixFileMode createMode = KeyFiles.PublicMode)
     {
         ArgumentNullException.ThrowIfNull(key);
         string line = LookupName(host, port) + " " + key.ToOpenSshLine();
@@ -159,7 +162,7 @@ public sealed class KnownHostsFile
             }
         }
         var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = KeyFiles.PublicMode;
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = createMode;
         using var stream = new FileStream(path, options);
         using var writer = new StreamWriter(stream);
         writer.Write((needsNewline ? "\n" : "") + line + "\n");

@@ -51,18 +51,32 @@ internal static class DemoCommand
             var serverRun = server.RunAsync(TimeSpan.FromSeconds(2), shutdown.Token);
 
             var serverEndpoint = server.LocalEndPoint;
+            var clientOptions = new SshClientOptions
+            {
+                Host = serverEndpoint.Address.ToString(),
+                Port = serverEndpoint.Port,
+                User = user,
+                Identities = [new SshClientIdentity(userKey)],
+                HostKeyVerifier = new PinnedHostKeyVerifier(hostKey.PublicKey),
+                Logger = connectLog,
+            };
             var plan = new TunnelPlan
             {
-                Client = new SshClientOptions
+                Connect = async ct =>
                 {
-                    Host = serverEndpoint.Address.ToString(),
-                    Port = serverEndpoint.Port,
-                    User = user,
-                    Identities = [new SshClientIdentity(userKey)],
-                    HostKeyVerifier = new PinnedHostKeyVerifier(hostKey.PublicKey),
-                    Logger = connectLog,
+                    var transport = await new DirectDialer().DialAsync(DialTarget.FromAddress(serverEndpoint.Address, (ushort)serverEndpoint.Port), ct).ConfigureAwait(false);
+                    try
+                    {
+                        return new TunnelSession(await SshClient.ConnectAsync(transport, clientOptions, ct).ConfigureAwait(false), transport);
+                    }
+                    catch
+                    {
+                        await transport.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
                 },
-                OpenTransport = async ct => await new DirectDialer().DialAsync(DialTarget.FromAddress(serverEndpoint.Address, (ushort)serverEndpoint.Port), ct).ConfigureAwait(false),
+                ServerName = serverEndpoint.ToString(),
+                User = user,
                 Socks5Listen = socksEndpoint,
             };
             int exit = await TunnelHost.RunAsync(plan, connectLog, shutdown.Token, ready: ep =>

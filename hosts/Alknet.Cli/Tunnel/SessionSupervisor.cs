@@ -17,10 +17,10 @@ internal sealed record RemoteForwardRequest(string BindAddress, ushort Port, Dia
 /// <see cref="Current"/> is null and dials through the tunnel fail at once (SOCKS5 reply 0x01) instead of hanging.
 /// </summary>
 internal sealed class SessionSupervisor(
-    Func<CancellationToken, Task<SshSession>> connect,
+    Func<CancellationToken, Task<TunnelSession>> connect,
     IReadOnlyList<RemoteForwardRequest> remoteForwards,
     SshConnectionOptions connectionSettings,
-    IBackoff backoff,
+    ReconnectBackoff backoff,
     ILogger logger)
 {
     private volatile SshConnection? _current;
@@ -38,7 +38,7 @@ internal sealed class SessionSupervisor(
         bool everConnected = false;
         while (!stop.IsCancellationRequested)
         {
-            SshSession session;
+            TunnelSession session;
             try
             {
                 session = await connect(stop).ConfigureAwait(false);
@@ -55,7 +55,7 @@ internal sealed class SessionSupervisor(
             }
             catch (Exception e)
             {
-                var delay = backoff.Next();
+                var delay = backoff.NextDelay();
                 if (logger.IsEnabled(LogLevel.Warning))
                     logger.LogWarning("connect failed: {Reason}; retrying in {Delay:0.0}s", Describe(e), delay.TotalSeconds);
                 if (!await DelayAsync(delay, stop).ConfigureAwait(false)) break;
@@ -64,11 +64,13 @@ internal sealed class SessionSupervisor(
 
             everConnected = true;
             long started = Stopwatch.GetTimestamp();
-            string outcome = await ServeAsync(session, stop).ConfigureAwait(false);
+            string outcome;
+            await using (session.Transport.ConfigureAwait(false))
+                outcome = await ServeAsync(session.Session, stop).ConfigureAwait(false);
             if (stop.IsCancellationRequested) break;
             // A session that stayed up a while earns a fresh start of the backoff; one that died at once does not.
-            if (Stopwatch.GetElapsedTime(started) >= TimeSpan.FromSeconds(30)) backoff.Reset();
-            var wait = backoff.Next();
+            backoff.SessionEnded(Stopwatch.GetElapsedTime(started));
+            var wait = backoff.NextDelay();
             if (logger.IsEnabled(LogLevel.Warning))
                 logger.LogWarning("session ended: {Outcome}; reconnecting in {Delay:0.0}s", outcome, wait.TotalSeconds);
             if (!await DelayAsync(wait, stop).ConfigureAwait(false)) break;
@@ -178,10 +180,5 @@ internal sealed class SessionSupervisor(
     }
 }
 
-/// <summary>The reconnect delay policy, so the supervisor can be driven with a deterministic one in tests.</summary>
-internal interface IBackoff
-{
-    TimeSpan Next();
-
-    void Reset();
-}
+/// <summary>An authenticated session and the byte stream under it, which is closed when the session ends.</summary>
+internal sealed record TunnelSession(SshSession Session, IAsyncDisposable Transport);

@@ -18,10 +18,16 @@ internal sealed record LocalForwardRequest(IPEndPoint Listen, DialTarget Target)
 /// <summary>Everything a tunnel needs, already parsed and validated (by <c>alknet connect</c> or <c>alknet demo</c>).</summary>
 internal sealed class TunnelPlan
 {
-    public required SshClientOptions Client { get; init; }
+    /// <summary>One attempt: open the byte stream to the server (directly or via an upstream proxy) and authenticate.</summary>
+    public required Func<CancellationToken, Task<TunnelSession>> Connect { get; init; }
 
-    /// <summary>Opens the byte stream the SSH session runs on: TCP to the server, directly or via an upstream proxy.</summary>
-    public required Func<CancellationToken, Task<IDuplexPipe>> OpenTransport { get; init; }
+    /// <summary>For messages: the server as the user named it, and the user name.</summary>
+    public required string ServerName { get; init; }
+
+    public required string User { get; init; }
+
+    /// <summary>Why the host key was refused, in OpenSSH's words, when it was.</summary>
+    public Func<string?> DescribeHostKeyRefusal { get; init; } = () => null;
 
     public required IPEndPoint Socks5Listen { get; init; }
 
@@ -33,7 +39,7 @@ internal sealed class TunnelPlan
 
     public SshConnectionOptions Connection { get; init; } = new() { KeepaliveInterval = TimeSpan.FromSeconds(15) };
 
-    public IBackoff Backoff { get; init; } = new ExponentialBackoff();
+    public ReconnectBackoff Backoff { get; init; } = new();
 
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }
@@ -47,13 +53,7 @@ internal static class TunnelHost
     /// <summary>Runs until <paramref name="stop"/>. Returns the exit code: 0 after a clean stop, 1 on a permanent failure, 2 when a port cannot be bound.</summary>
     public static async Task<int> RunAsync(TunnelPlan plan, ILogger logger, CancellationToken stop, Action<IPEndPoint>? ready = null)
     {
-        var supervisor = new SessionSupervisor(
-            async ct =>
-            {
-                var pipe = await plan.OpenTransport(ct).ConfigureAwait(false);
-                return await SshClient.ConnectAsync(pipe, plan.Client, ct).ConfigureAwait(false);
-            },
-            plan.RemoteForwards, plan.Connection, plan.Backoff, logger);
+        var supervisor = new SessionSupervisor(plan.Connect, plan.RemoteForwards, plan.Connection, plan.Backoff, logger);
         var tunnel = new SshTunnelDialer(() => supervisor.Current);
 
         Socks5ProxyServer socks;
@@ -89,7 +89,7 @@ internal static class TunnelHost
             }
             catch (Exception e)
             {
-                Console.Error.WriteLine($"alknet connect: {Explain(e, plan.Client)}");
+                Console.Error.WriteLine($"alknet connect: {Explain(e, plan)}");
                 exit = 1;
             }
             await linked.CancelAsync().ConfigureAwait(false);
@@ -100,7 +100,7 @@ internal static class TunnelHost
         }
     }
 
-    private static string Explain(Exception e, SshClientOptions client)
+    private static string Explain(Exception e, TunnelPlan plan)
     {
         var reason = e switch
         {
@@ -110,25 +110,9 @@ internal static class TunnelHost
         };
         return reason switch
         {
-            SshDisconnectReason.HostKeyNotVerifiable => $"host key verification failed for {client.Host}: {e.Message}",
-            SshDisconnectReason.NoMoreAuthMethodsAvailable => $"the server refused every identity for user {client.User}: {e.Message}",
+            SshDisconnectReason.HostKeyNotVerifiable => plan.DescribeHostKeyRefusal() ?? $"host key verification failed for {plan.ServerName}: {e.Message}",
+            SshDisconnectReason.NoMoreAuthMethodsAvailable => $"the server {plan.ServerName} refused every identity for user {plan.User}: {e.Message}",
             _ => SessionSupervisor.Describe(e),
         };
     }
-}
-
-/// <summary>1 s doubling to 30 s, with up to 20 % jitter so that many clients of one restarted server do not return in lockstep.</summary>
-internal sealed class ExponentialBackoff(Func<double>? random = null) : IBackoff
-{
-    private readonly Func<double> _random = random ?? Random.Shared.NextDouble;
-    private int _attempt;
-
-    public TimeSpan Next()
-    {
-        double seconds = Math.Min(30, Math.Pow(2, Math.Min(_attempt, 5)));
-        _attempt++;
-        return TimeSpan.FromSeconds(seconds * (1 - 0.2 * _random()));
-    }
-
-    public void Reset() => _attempt = 0;
 }

@@ -4,7 +4,8 @@ namespace Alknet.Ssh.Messages;
 
 /// <summary>
 /// RFC 4254 §5.1 SSH_MSG_CHANNEL_OPEN_CONFIRMATION: uint32 recipient channel, uint32 sender channel, uint32 initial
-/// window size, uint32 maximum packet size, channel-type-specific data (none for the TCP/IP channel types; ignored).
+/// window size, uint32 maximum packet size, channel-type-specific data (none for the TCP/IP channel types, the only
+/// ones Alknet opens, so anything after the four numbers is malformed).
 /// </summary>
 public readonly record struct ChannelOpenConfirmation(uint RecipientChannel, uint SenderChannel, uint InitialWindowSize, uint MaximumPacketSize) : ISshMessage
 {
@@ -18,6 +19,7 @@ public readonly record struct ChannelOpenConfirmation(uint RecipientChannel, uin
         uint sender = r.ReadUInt32();
         uint window = r.ReadUInt32();
         uint max = r.ReadUInt32();
+        r.EnsureEnd();
         message = new ChannelOpenConfirmation(recipient, sender, window, max);
         return true;
     }

@@ -73,6 +73,23 @@ public sealed class MessageTests
         yield return Make(new RequestFailure(), RequestFailure.TryRead);
         yield return Make(new ChannelOpen("direct-tcpip", 1, 2, 3, new byte[] { 0, 0, 0, 0 }), ChannelOpen.TryRead, rawTail: true);
         yield return Make(new ChannelOpenFailure(5, ChannelOpenFailureReason.ConnectFailed, "no", ""), ChannelOpenFailure.TryRead);
+        yield return Make(new ChannelOpenConfirmation(5, 6, 2 * 1024 * 1024, 32768), ChannelOpenConfirmation.TryRead);
+        yield return Make(new ChannelWindowAdjust(7, 98304), ChannelWindowAdjust.TryRead);
+        yield return Make(new ChannelData(7, new ReadOnlySequence<byte>(new byte[] { 1, 2, 3, 4, 5 })), ReadChannelData);
+        yield return Make(new ChannelEof(7), ChannelEof.TryRead);
+        yield return Make(new ChannelClose(7), ChannelClose.TryRead);
+        yield return Make(new ChannelRequest(7, "keepalive@openssh.com", true, ReadOnlyMemory<byte>.Empty), ChannelRequest.TryRead, rawTail: true);
+        yield return Make(new ChannelSuccess(7), ChannelSuccess.TryRead);
+        yield return Make(new ChannelFailure(7), ChannelFailure.TryRead);
+    }
+
+    /// <summary>CHANNEL_DATA is read as a view into the payload; the test copies it into a message to write again.</summary>
+    private static bool ReadChannelData(ref SshReader r, out ChannelData message)
+    {
+        message = default;
+        if (!ChannelData.TryRead(ref r, out uint id, out var data)) return false;
+        message = new ChannelData(id, new ReadOnlySequence<byte>(data.ToArray()));
+        return true;
     }
 
     [TestCaseSource(nameof(Cases))]

@@ -17,7 +17,7 @@ namespace Alknet.Ssh.Transport;
 /// Key exchange runs inside the read path, like Go's handshakeTransport: while it runs, outgoing messages of
 /// higher layers are queued (bounded) and sent with the new keys.
 /// </summary>
-internal sealed class SshTransport : IAsyncDisposable
+internal sealed partial class SshTransport : IAsyncDisposable
 {
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -252,7 +252,7 @@ internal sealed class SshTransport : IAsyncDisposable
             ThrowIfClosed();
             if (_localKexInit is not null) return;
             StartKeyExchangeLocked();
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            FlushNoWaitLocked();
         }
         finally
         {
@@ -385,7 +385,7 @@ internal sealed class SshTransport : IAsyncDisposable
                 var value = System.Text.Encoding.ASCII.GetBytes(string.Join(',', SshAlgorithmNames.SupportedHostKeyAlgorithms));
                 WriteMessageLocked(new ExtInfo([new(ExtInfo.ServerSigAlgs, value)]));
             }
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            FlushNoWaitLocked();
         }
         finally
         {
@@ -412,7 +412,7 @@ internal sealed class SshTransport : IAsyncDisposable
             while (_pending.TryDequeue(out var queued)) WritePayloadLocked(queued);
             _pendingBytes = 0;
             done = _kexDone;
-            if (!_closed) await _output.FlushAsync(ct).ConfigureAwait(false);
+            if (!_closed) FlushNoWaitLocked();
         }
         finally
         {
@@ -461,13 +461,23 @@ internal sealed class SshTransport : IAsyncDisposable
             if (WriteMessageLocked(message))
             {
                 if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
-                await _output.FlushAsync(ct).ConfigureAwait(false);
+                // Control messages never wait on the socket (see SshTransport.Flush.cs); only channel data does.
+                FlushNoWaitLocked();
             }
             else if (_pendingBytes > _options.MaxQueuedBytesDuringKex)
             {
+                // The read loop must not wait (it is what finishes the exchange), and channel data from other
+                // writers may already have filled the bound; its replies are small and one per incoming message,
+                // so they get headroom, and only a peer that floods requests during a key exchange hits the wall.
                 if (!waitWhenQueueFull)
-                    SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "too many messages queued during key exchange");
-                wait = _kexDone.Task;
+                {
+                    if (_pendingBytes > 4L * _options.MaxQueuedBytesDuringKex)
+                        SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "too many messages queued during key exchange");
+                }
+                else
+                {
+                    wait = _kexDone.Task;
+                }
             }
         }
         finally
@@ -486,33 +496,63 @@ internal sealed class SshTransport : IAsyncDisposable
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteChannelDataAsync(uint recipientChannel, ReadOnlySequence<byte> data, int maxChunk, CancellationToken ct)
     {
-        Task? wait = null;
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        // One data writer at a time: the one whose flush is paused holds this, so the others queue behind the socket.
+        await _dataWriters.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            ThrowIfClosed();
-            bool written = false;
-            while (!data.IsEmpty)
+            while (true)
             {
-                var chunk = data.Slice(0, Math.Min(data.Length, maxChunk));
-                written |= WriteMessageLocked(new ChannelData(recipientChannel, chunk));
-                data = data.Slice(chunk.End);
-            }
-            if (written)
-            {
-                if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
-                await _output.FlushAsync(ct).ConfigureAwait(false);
-            }
-            else if (_pendingBytes > _options.MaxQueuedBytesDuringKex)
-            {
-                wait = _kexDone.Task;
+                Task? wait = null;
+                bool owned = false;
+                ValueTask<FlushResult> flush = default;
+                await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    ThrowIfClosed();
+                    if (_flushInFlight)
+                    {
+                        // A background flush (a control message met a full pipe): data waits for the socket too.
+                        wait = _backgroundFlush;
+                    }
+                    else if (_kexInProgress && _pendingBytes > _options.MaxQueuedBytesDuringKex)
+                    {
+                        // During a key exchange data is queued; beyond the bound, wait before adding more, so busy
+                        // channels cannot grow the queue without limit (Go CVE-2025-22869).
+                        wait = _kexDone.Task;
+                    }
+                    else
+                    {
+                        bool written = false;
+                        while (!data.IsEmpty)
+                        {
+                            var chunk = data.Slice(0, Math.Min(data.Length, maxChunk));
+                            written |= WriteMessageLocked(new ChannelData(recipientChannel, chunk));
+                            data = data.Slice(chunk.End);
+                        }
+                        if (written)
+                        {
+                            if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
+                            owned = TryStartOwnedFlushLocked(out flush);
+                        }
+                    }
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+                if (wait is not null)
+                {
+                    await wait.WaitAsync(ct).ConfigureAwait(false);
+                    continue;
+                }
+                if (owned) await AwaitOwnedFlushAsync(flush).ConfigureAwait(false);
+                return;
             }
         }
         finally
         {
-            _writeLock.Release();
+            _dataWriters.Release();
         }
-        if (wait is not null) await wait.WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Writes without flushing; returns false when the message was queued because a key exchange runs.</summary>
@@ -571,7 +611,8 @@ internal sealed class SshTransport : IAsyncDisposable
             _closed = true;
             _kexInProgress = false; // DISCONNECT is always allowed
             WriteMessageLocked(new Disconnect(reason, description));
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            // With a flush in flight the pipe takes no second one; completing the output below publishes it anyway.
+            if (!_flushInFlight) await _output.FlushAsync(ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException)
         {

@@ -27,6 +27,27 @@ public class ChannelTests
     }
 
     [Test]
+    public async Task DirectTcpIp_RekeyEveryFewHundredKilobytes_DataIntactAcrossEveryExchange()
+    {
+        var handler = new AcceptingHandler(AcceptingHandler.Echo);
+        await using var pair = await ConnectionPair.StartAsync(handler, rekeyBytes: 256 * 1024);
+        var data = PipeData.Random(6 * 1024 * 1024);
+        // Two channels at once, so that data of both is queued while a key exchange runs.
+        var a = await pair.Client.OpenDirectTcpIpAsync("h", 1, "127.0.0.1", 1);
+        var b = await pair.Client.OpenDirectTcpIpAsync("h", 2, "127.0.0.1", 1);
+        await using (a)
+        await using (b)
+        {
+            var readA = PipeData.ReadAllAsync(a.Input);
+            var readB = PipeData.ReadAllAsync(b.Input);
+            await Task.WhenAll(PipeData.WriteAllAsync(a.Output, data, 40_000), PipeData.WriteAllAsync(b.Output, data, 70_000));
+            Assert.That(await readA, Is.EqualTo(data));
+            Assert.That(await readB, Is.EqualTo(data));
+        }
+        Assert.That(pair.Client.Session.KeyExchangeCount, Is.GreaterThan(10), "24 MiB crossed the wire at one exchange per 256 KiB");
+    }
+
+    [Test]
     public async Task Output_CompletedByClient_ServerSeesEofAndStillSends()
     {
         var serverReceived = new TaskCompletionSource<byte[]>();

@@ -21,12 +21,23 @@ internal sealed class ConnectionPair : IAsyncDisposable
     public Task ServerLoop { get; }
 
     public static async Task<ConnectionPair> StartAsync(ISshConnectionHandler? serverHandler, ISshConnectionHandler? clientHandler = null,
-        Func<SshConnectionOptions, SshConnectionOptions>? tune = null)
+        Func<SshConnectionOptions, SshConnectionOptions>? tune = null, long rekeyBytes = 1L << 30)
     {
         var user = SessionHarness.Key("ed25519", 1);
         var (client, server) = await SessionHarness.ConnectAsync(
-            SessionHarness.Client("alice", user),
-            SessionHarness.Server(new BlobAuthorizer("alice", user.PublicKey)));
+            new SshClientOptions
+            {
+                User = "alice",
+                Identities = [new Alknet.Ssh.Auth.SshClientIdentity(user)],
+                HostKeyVerifier = new Alknet.Ssh.Transport.AcceptAnyHostKeyVerifier(),
+                RekeyBytes = rekeyBytes,
+            },
+            new SshServerOptions
+            {
+                HostKeys = [SessionHarness.Key("ed25519")],
+                Authorizer = new BlobAuthorizer("alice", user.PublicKey),
+                RekeyBytes = rekeyBytes,
+            });
         tune ??= o => o;
         return new ConnectionPair(
             new SshConnection(client, tune(new SshConnectionOptions { Handler = clientHandler })),

@@ -10,8 +10,9 @@ namespace Alknet.Engine.Transport;
 /// A connected TCP socket exposed as a pair of pipes, with one receive loop and one send loop.
 /// </summary>
 /// <remarks>
-/// <para>Receive loop: a zero-byte receive waits for data without holding memory, then the loop rents pool
-/// memory, receives into it and flushes it to <see cref="Input"/>. The peer's FIN completes <see cref="Input"/>;
+/// <para>Receive loop: a zero-byte receive waits for data without holding memory (a wake-up that finds the
+/// socket not readable waits again), then the loop rents pool memory, receives into it and flushes it to
+/// <see cref="Input"/>. The peer's FIN completes <see cref="Input"/>;
 /// a socket error completes it with an <see cref="IOException"/>. When the application has more than
 /// <see cref="SocketConnectionOptions.MaxReadBufferSize"/> unread bytes, the loop stops reading (TCP flow
 /// control pushes back on the peer).</para>
@@ -194,7 +195,13 @@ public sealed class SocketConnection : IConnection
             {
                 if (_waitForData)
                 {
-                    var wait = await _receiver.WaitForDataAsync(_socket);
+                    SocketOperationResult wait;
+                    do
+                    {
+                        wait = await _receiver.WaitForDataAsync(_socket);
+                    }
+                    while (!wait.HasError && !_receiver.WaitCompletedSynchronously && !IsReadable());
+
                     if (wait.HasError)
                     {
                         error = ReceiveError(wait.Error);
@@ -234,6 +241,14 @@ public sealed class SocketConnection : IConnection
 
         await writer.CompleteAsync(error);
     }
+
+    /// <summary>
+    /// Whether a receive would complete now (data, FIN or a pending error). Asked only after a zero-byte wait
+    /// completed asynchronously, which on Unix can be a stale readiness notification with nothing to read
+    /// (see <see cref="SocketReceiver.WaitForDataAsync"/>): renting a block then would park it in a receive
+    /// on an idle connection.
+    /// </summary>
+    private bool IsReadable() => _socket.Poll(0, SelectMode.SelectRead);
 
     private IOException? ReceiveError(SocketError error) =>
         SocketErrors.IsLocalAbort(error) && Volatile.Read(ref _disposed) != 0 && Volatile.Read(ref _aborted) == 0

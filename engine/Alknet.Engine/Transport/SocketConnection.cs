@@ -10,9 +10,10 @@ namespace Alknet.Engine.Transport;
 /// A connected TCP socket exposed as a pair of pipes, with one receive loop and one send loop.
 /// </summary>
 /// <remarks>
-/// <para>Receive loop: a zero-byte receive waits for data without holding memory, then the loop rents pool
-/// memory, receives into it and flushes it to <see cref="Input"/>. The peer's FIN completes <see cref="Input"/>;
-/// a socket error completes it with an <see cref="IOException"/>. When the application has more than
+/// <para>Receive loop: a zero-byte receive waits for data without holding memory (a wake-up that finds the
+/// socket not readable waits again), then the loop rents pool memory, receives into it and flushes it to
+/// <see cref="Input"/>. The peer's FIN completes <see cref="Input"/>;
+/// a socket error completes it with an <see cref="IOException"/> once the bytes received before it are read. When the application has more than
 /// <see cref="SocketConnectionOptions.MaxReadBufferSize"/> unread bytes, the loop stops reading (TCP flow
 /// control pushes back on the peer).</para>
 /// <para>Send loop: reads what the application flushed to <see cref="Output"/> and sends it, gathering
@@ -32,6 +33,7 @@ public sealed class SocketConnection : IConnection
     private readonly Socket _socket;
     private readonly Pipe _input;
     private readonly Pipe _output;
+    private readonly SocketInput _inputReader;
     private readonly SocketReceiver _receiver = new();
     private readonly SocketSender _sender = new();
     private readonly int _minReceiveSize;
@@ -75,6 +77,7 @@ public sealed class SocketConnection : IConnection
             resumeWriterThreshold: maxRead / 2,
             minimumSegmentSize: segmentSize,
             useSynchronizationContext: false));
+        _inputReader = new SocketInput(_input.Reader);
         _output = new Pipe(new PipeOptions(
             pool,
             readerScheduler: PipeScheduler.Inline,
@@ -94,8 +97,11 @@ public sealed class SocketConnection : IConnection
         RemoteEndPoint = SafeEndPoint(socket, local: false);
     }
 
-    /// <summary>Bytes the peer sent. Completes at the peer's FIN, or with an <see cref="IOException"/> on error.</summary>
-    public PipeReader Input => _input.Reader;
+    /// <summary>
+    /// Bytes the peer sent. Completes at the peer's FIN; on a socket error (a reset) it first delivers every byte
+    /// received before the error, then throws an <see cref="IOException"/>.
+    /// </summary>
+    public PipeReader Input => _inputReader;
 
     /// <summary>Bytes to send. Complete it to half-close (FIN); complete it with an exception to abort (RST).</summary>
     public PipeWriter Output => _output.Writer;
@@ -194,7 +200,13 @@ public sealed class SocketConnection : IConnection
             {
                 if (_waitForData)
                 {
-                    var wait = await _receiver.WaitForDataAsync(_socket);
+                    SocketOperationResult wait;
+                    do
+                    {
+                        wait = await _receiver.WaitForDataAsync(_socket);
+                    }
+                    while (!wait.HasError && !_receiver.WaitCompletedSynchronously && !IsReadable());
+
                     if (wait.HasError)
                     {
                         error = ReceiveError(wait.Error);
@@ -232,8 +244,23 @@ public sealed class SocketConnection : IConnection
             error = ex;
         }
 
-        await writer.CompleteAsync(error);
+        if (error is not null)
+        {
+            // Not writer.CompleteAsync(error): the pipe would throw it on the next read and drop the bytes the
+            // reader has not taken yet, such as a proxy's refusal that arrived just before its reset.
+            _inputReader.SetError(error);
+        }
+
+        await writer.CompleteAsync();
     }
+
+    /// <summary>
+    /// Whether a receive would complete now (data, FIN or a pending error). Asked only after a zero-byte wait
+    /// completed asynchronously, which on Unix can be a stale readiness notification with nothing to read
+    /// (see <see cref="SocketReceiver.WaitForDataAsync"/>): renting a block then would park it in a receive
+    /// on an idle connection.
+    /// </summary>
+    private bool IsReadable() => _socket.Poll(0, SelectMode.SelectRead);
 
     private IOException? ReceiveError(SocketError error) =>
         SocketErrors.IsLocalAbort(error) && Volatile.Read(ref _disposed) != 0 && Volatile.Read(ref _aborted) == 0

@@ -23,9 +23,16 @@ public abstract class SshPublicKey
     /// </summary>
     public abstract bool Verify(string signatureAlgorithm, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signatureBlob);
 
-    /// <summary>OpenSSH's SHA256 fingerprint: "SHA256:" + unpadded base64 of SHA-256(blob).</summary>
+    /// <summary>
+    /// OpenSSH's SHA256 fingerprint: "SHA256:" + unpadded base64 of SHA-256(blob). For a certificate it is the
+    /// fingerprint of the certified key, not of the certificate blob: OpenSSH's sshkey_fingerprint hashes the plain
+    /// key, so that is what ssh-keygen -l, ssh's and sshd's logs show, and what an operator greps Alknet's auth
+    /// lines for.
+    /// </summary>
     public string Fingerprint =>
-        "SHA256:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Blob.Span)).TrimEnd('=');
+        "SHA256:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(FingerprintedKey.Blob.Span)).TrimEnd('=');
+
+    private SshPublicKey FingerprintedKey => this is SshCertificate certificate ? certificate.Key : this;
 
     /// <summary>True when both keys have byte-identical blobs (how authorized_keys and known_hosts match keys).</summary>
     public bool BlobEquals(SshPublicKey other) => other is not null && Blob.Span.SequenceEqual(other.Blob.Span);

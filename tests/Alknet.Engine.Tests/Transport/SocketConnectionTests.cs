@@ -129,6 +129,59 @@ public class SocketConnectionTests
     }
 
     [Test]
+    public async Task Input_PeerSendsThenResets_DeliversTheBytesBeforeTheError()
+    {
+        var (raw, server) = await Loopback.RawClientPairAsync();
+        await using (server)
+        {
+            // A SOCKS5 proxy that refuses a CONNECT answers and then resets (dante does): the answer must reach
+            // the reader even when the reset has already been received by the time the reader gets to it.
+            var reply = Loopback.RandomBytes(10);
+            raw.Send(reply);
+            raw.LingerState = new LingerOption(true, 0);
+            raw.Dispose();
+            // The socket reports the reset to the receive loop; only then read, so the loop is ahead of the reader.
+            Assert.That(await Loopback.EventuallyAsync(() => !server.Socket.Connected), Is.True, "the reset never arrived");
+
+            var seen = await Loopback.ReadExactlyAsync(server.Input, reply.Length);
+
+            Assert.That(seen, Is.EqualTo(reply));
+            Assert.That(async () => await Loopback.ReadToEndAsync(server.Input), Throws.InstanceOf<IOException>());
+        }
+    }
+
+    [Test]
+    public async Task Input_PeerResetsWhileReaderWantsMore_CompletesWithIOException()
+    {
+        var (raw, server) = await Loopback.RawClientPairAsync();
+        await using (server)
+        {
+            // Half a message, then a reset: the reader that examined everything and waits for more gets the error
+            // (once), not the same bytes forever.
+            raw.Send(new byte[] { 5, 0 });
+            var first = await server.Input.ReadAsync();
+            server.Input.AdvanceTo(first.Buffer.Start, first.Buffer.End);
+            raw.LingerState = new LingerOption(true, 0);
+            raw.Dispose();
+
+            var reads = 0;
+            Assert.That(
+                async () =>
+                {
+                    while (true)
+                    {
+                        reads++;
+                        var result = await server.Input.ReadAsync();
+                        Assert.That(result.IsCompleted, Is.False, "a reset is not a clean end of stream");
+                        server.Input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                        Assert.That(reads, Is.LessThan(10), "the reader was handed the same bytes again and again");
+                    }
+                },
+                Throws.InstanceOf<IOException>());
+        }
+    }
+
+    [Test]
     public async Task Abort_WhileConnected_PeerInputCompletesWithIOException()
     {
         var (client, server) = await Loopback.ConnectionPairAsync();

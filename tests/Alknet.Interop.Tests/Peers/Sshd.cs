@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Alknet.Interop.Tests.Peers;
 
 /// <summary>
@@ -9,7 +7,15 @@ namespace Alknet.Interop.Tests.Peers;
 /// </summary>
 public sealed class Sshd : IAsyncDisposable
 {
-    private static readonly string[] HostKeyTypes = ["ed25519", "ecdsa", "rsa"];
+    /// <summary>One host key per host key algorithm family: every ECDSA curve, so each can be forced.</summary>
+    private static readonly (string File, string Type, int? Bits)[] HostKeys =
+    [
+        ("hk_ed25519", "ed25519", null),
+        ("hk_ecdsa", "ecdsa", 256),
+        ("hk_ecdsa384", "ecdsa", 384),
+        ("hk_ecdsa521", "ecdsa", 521),
+        ("hk_rsa", "rsa", null),
+    ];
 
     private readonly PeerDirectory _dir;
     private readonly PeerProcess _process;
@@ -43,7 +49,6 @@ public sealed class Sshd : IAsyncDisposable
     public static async Task<Sshd> StartAsync(params string[] extraOptions)
     {
         var sshd = PeerBinaries.Require("/usr/sbin/sshd", "openssh-server");
-        var keygen = PeerBinaries.Require("ssh-keygen", "openssh-client");
         if (PeerBinaries.IsRoot)
         {
             // Privilege separation directory; the Debian package creates it only at service start.
@@ -53,28 +58,24 @@ public sealed class Sshd : IAsyncDisposable
         var dir = new PeerDirectory("sshd");
         try
         {
-            foreach (var type in HostKeyTypes)
+            foreach (var (file, type, bits) in HostKeys)
             {
-                await RunAsync(keygen, ["-q", "-t", type, "-N", "", "-f", dir.FilePath($"hk_{type}")]).ConfigureAwait(false);
+                await SshKeygen.GenerateAsync(dir.FilePath(file), type, bits).ConfigureAwait(false);
             }
 
-            await RunAsync(keygen, ["-q", "-t", "ed25519", "-N", "", "-f", dir.FilePath("client_ed25519")]).ConfigureAwait(false);
+            await SshKeygen.GenerateAsync(dir.FilePath("client_ed25519"), "ed25519").ConfigureAwait(false);
             File.Copy(dir.FilePath("client_ed25519.pub"), dir.FilePath("authorized_keys"));
 
             var port = FreePort.Next();
-            var knownHosts = string.Concat(HostKeyTypes.Select(t =>
-            {
-                var parts = File.ReadAllText(dir.FilePath($"hk_{t}.pub")).Split(' ');
-                return $"[127.0.0.1]:{port} {parts[0]} {parts[1]}\n";
-            }));
+            var knownHosts = string.Concat(HostKeys.Select(k =>
+                $"[127.0.0.1]:{port} {SshKeygen.PublicKeyLine(dir.FilePath(k.File + ".pub"))}\n"));
             File.WriteAllText(dir.FilePath("known_hosts"), knownHosts);
 
+            var hostKeyLines = string.Join("\n", HostKeys.Select(k => "HostKey " + dir.FilePath(k.File)));
             var config = dir.WriteText("sshd_config", $"""
                 Port {port}
                 ListenAddress 127.0.0.1
-                HostKey {dir.FilePath("hk_ed25519")}
-                HostKey {dir.FilePath("hk_ecdsa")}
-                HostKey {dir.FilePath("hk_rsa")}
+                {hostKeyLines}
                 PidFile none
                 AuthorizedKeysFile {dir.FilePath("authorized_keys")}
                 StrictModes no
@@ -121,20 +122,6 @@ public sealed class Sshd : IAsyncDisposable
         "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "UpdateHostKeys=no", "-o", "ControlPath=none",
         "-i", ClientKeyPath, "-p", Port.ToString(), "-E", logFile, "-l", UserName,
     ];
-
-    private static async Task RunAsync(string file, string[] args)
-    {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var err = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        Assert.That(process.ExitCode, Is.Zero, $"{file} {string.Join(' ', args)} failed: {await err.ConfigureAwait(false)}");
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -68,6 +68,22 @@ public sealed class CertificateTests
         });
     }
 
+    [TestCase("ed25519", 0)]
+    [TestCase("ecdsa", 384)]
+    [TestCase("rsa", 2048)]
+    public void Fingerprint_Certificate_IsTheCertifiedKeysAsSshKeygenPrintsIt(string type, int bits)
+    {
+        var user = SshKeygen.Generate(_dir.Path, "fp_" + type, type, bits == 0 ? null : bits);
+        var cert = Issue(_ca, user + ".pub", "-I", "id", "-n", "alice");
+        var certFile = _dir.File("k" + _counter + "-cert.pub");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cert.Fingerprint, Is.EqualTo(SshKeygen.Fingerprint(certFile)));
+            Assert.That(cert.Fingerprint, Is.EqualTo(SshPublicKey.Load(user + ".pub").Fingerprint));
+        });
+    }
+
     [Test]
     public void Validate_ValidUserCertificate_Accepted()
     {

@@ -57,7 +57,7 @@ public sealed class ConnectCommandTests
     }
 
     [Test]
-    public void Connect_ValidOptions_ExitsNonZeroSayingNotImplemented()
+    public void Connect_MissingIdentityFile_ExitsTwoNamingTheFileBeforeListening()
     {
         using var env = EnvironmentScope.Clean();
 
@@ -65,8 +65,8 @@ public sealed class ConnectCommandTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(code, Is.Not.Zero);
-            Assert.That(err, Does.Contain("connect: tunnel not implemented yet"));
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(err, Does.Contain("/nonexistent/key"));
         });
     }
 

@@ -17,14 +17,22 @@ public class RelayAllocationTests
     private const int Chunks = 500;
 
     /// <summary>
+    /// Bytes the runtime may allocate during a measurement for reasons of its own (thread-pool threads injected
+    /// under load, timer and socket-engine bookkeeping): seen up to ~6 KB on a busy 2-core machine, on code that
+    /// allocates nothing per chunk. One object per chunk would add at least 24 B × 1,500 = 36 KB, so 8 KiB still
+    /// catches a per-chunk allocation with a wide margin.
+    /// </summary>
+    private const long NoiseAllowance = 8 * 1024;
+
+    /// <summary>
     /// Method: a blocking client socket sends a chunk, the relay (Left and Right are SocketConnections) moves it,
     /// and a blocking target socket receives all of it before the next chunk is sent, so every chunk crosses the
     /// whole receive → relay → send path. Blocking sends and receives into preallocated arrays allocate nothing,
     /// so what GC.GetTotalAllocatedBytes(precise: true) counts is the relay and transport (plus background noise).
     /// After a warm-up (JIT, pool fill, state-machine boxes), we measure N chunks and then 4N chunks: anything
     /// allocated per chunk appears 3N more times in the second figure, while per-run constants cancel out. A
-    /// single object per chunk would add at least 24 B × 3N = 36 KB; we allow a 1 KiB constant for unrelated
-    /// runtime activity and take the smallest of three attempts so that one noisy moment cannot fail the test.
+    /// single object per chunk would add at least 24 B × 3N = 36 KB; we allow <see cref="NoiseAllowance"/> for unrelated
+    /// runtime activity and take the smallest of five attempts so that one noisy moment cannot fail the test.
     /// </summary>
     [Test]
     [CancelAfter(120_000)]
@@ -48,7 +56,7 @@ public class RelayAllocationTests
 
         Pump(client, target, chunk, sink, 4 * Chunks); // warm-up
         long best = long.MaxValue;
-        for (var attempt = 0; attempt < 3 && best > 1024; attempt++)
+        for (var attempt = 0; attempt < 5 && best > NoiseAllowance; attempt++)
         {
             var once = Measure(client, target, chunk, sink, Chunks);
             var four = Measure(client, target, chunk, sink, 4 * Chunks);
@@ -60,7 +68,7 @@ public class RelayAllocationTests
         var result = await relay;
 
         Assert.That(result.Outcome, Is.EqualTo(RelayOutcome.Completed));
-        Assert.That(best, Is.LessThanOrEqualTo(1024), $"{best} extra bytes for {3 * Chunks} extra chunks ({(double)best / (3 * Chunks):F2} B/chunk)");
+        Assert.That(best, Is.LessThanOrEqualTo(NoiseAllowance), $"{best} extra bytes for {3 * Chunks} extra chunks ({(double)best / (3 * Chunks):F2} B/chunk)");
     }
 
     /// <summary>
@@ -90,7 +98,7 @@ public class RelayAllocationTests
 
         Stream(client, target, chunk, sink, 2 * unit); // warm-up
         long best = long.MaxValue;
-        for (var attempt = 0; attempt < 3 && best > 1024; attempt++)
+        for (var attempt = 0; attempt < 5 && best > NoiseAllowance; attempt++)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
             Stream(client, target, chunk, sink, unit);
@@ -106,7 +114,7 @@ public class RelayAllocationTests
         var result = await relay;
 
         Assert.That(result.Outcome, Is.EqualTo(RelayOutcome.Completed));
-        Assert.That(best, Is.LessThanOrEqualTo(1024), $"{best} extra bytes for {3 * unit * chunk.Length} extra bytes relayed");
+        Assert.That(best, Is.LessThanOrEqualTo(NoiseAllowance), $"{best} extra bytes for {3 * unit * chunk.Length} extra bytes relayed");
     }
 
     /// <summary>Sends <paramref name="count"/> chunks from a dedicated thread while this thread drains the target.</summary>

@@ -326,16 +326,20 @@ public sealed class SshConnection : IAsyncDisposable
             channel = new SshChannel(this, request.ChannelType, AllocateIdLocked(), _windowSize, _options.MaxPacketSize);
             _channels.Add(channel.LocalId, channel);
         }
+        // Open before confirming: the peer may send data the moment it reads the confirmation, and the read loop must
+        // then find the channel open. Nothing is sent on it before the confirmation, because the application gets the
+        // channel only when this returns.
+        channel.Open(request.SenderChannel, request.InitialWindowSize, request.MaximumPacketSize);
         try
         {
             await _session.WriteAsync(new ChannelOpenConfirmation(request.SenderChannel, channel.LocalId, _windowSize, _options.MaxPacketSize), ct).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
+            channel.OnSessionEnded(e);
             Free(channel);
             throw;
         }
-        channel.Open(request.SenderChannel, request.InitialWindowSize, request.MaximumPacketSize);
         return channel;
     }
 

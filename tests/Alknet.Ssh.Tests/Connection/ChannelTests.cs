@@ -154,7 +154,8 @@ public class ChannelTests
     {
         var handler = new AcceptingHandler(AcceptingHandler.Echo);
         await using var pair = await ConnectionPair.StartAsync(handler);
-        for (int i = 0; i < 20; i++)
+        // Data follows each confirmation at once: the server must count the channel open before it confirms.
+        for (int i = 0; i < 200; i++)
         {
             var channel = await pair.Client.OpenDirectTcpIpAsync("h", 1, "127.0.0.1", 1);
             await PipeData.WriteAllAsync(channel.Output, [9], 1);

@@ -37,6 +37,7 @@ public sealed class SshChannel : IConnection
     private readonly WindowSignal _signal = new();
     private readonly WindowSignal _adjustSignal = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _receiveLock = new();
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly uint _localWindowMax;
     private readonly long _adjustThreshold;
@@ -126,26 +127,22 @@ public sealed class SshChannel : IConnection
         if (data.Length > Interlocked.Read(ref _localWindow))
             SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "channel data beyond the advertised window");
         Interlocked.Add(ref _localWindow, -data.Length);
-        if (_eofReceived || _closeReceived || _inputCompleted)
+        // The lock is uncontended except against the session ending from another thread: the receive pipe's
+        // writer must not be completed while a write is under way.
+        lock (_receiveLock)
         {
-            // Nobody will read these bytes: count them as consumed so the peer is not starved of window.
-            OnConsumed(data.Length);
-            return;
+            if (!(_eofReceived || _closeReceived || _inputCompleted || _closing))
+            {
+                var writer = _receive.Writer;
+                writer.Write(data);
+                // Never pauses (no threshold), so this completes synchronously; the reader runs on its own scheduler.
+                var flush = writer.FlushAsync();
+                if (!(flush.IsCompletedSuccessfully && flush.Result.IsCompleted)) return;
+                _inputCompleted = true; // the application stopped reading; these bytes were dropped
+            }
         }
-        var writer = _receive.Writer;
-        try
-        {
-            writer.Write(data);
-            // Never pauses (no threshold), so this completes synchronously; the reader runs on its own scheduler.
-            var flush = writer.FlushAsync();
-            if (flush.IsCompletedSuccessfully && flush.Result.IsCompleted) _inputCompleted = true;
-        }
-        catch (InvalidOperationException)
-        {
-            // Abort completed the pipe from the application's side a moment ago: the bytes go nowhere.
-            _inputCompleted = true;
-            OnConsumed(data.Length);
-        }
+        // Nobody will read these bytes: count them as consumed so the peer is not starved of window.
+        OnConsumed(data.Length);
     }
 
     internal void OnExtendedData(int length)
@@ -166,8 +163,11 @@ public sealed class SshChannel : IConnection
 
     internal void OnEof()
     {
-        _eofReceived = true;
-        _receive.Writer.Complete();
+        lock (_receiveLock)
+        {
+            _eofReceived = true;
+            _receive.Writer.Complete();
+        }
     }
 
     /// <summary>
@@ -177,10 +177,13 @@ public sealed class SshChannel : IConnection
     /// </summary>
     internal void OnClose()
     {
-        _closeReceived = true;
-        _closing = true;
-        // If the peer closes without EOF, what it sent still reaches the application; then Input ends.
-        _receive.Writer.Complete();
+        lock (_receiveLock)
+        {
+            _closeReceived = true;
+            _closing = true;
+            // If the peer closes without EOF, what it sent still reaches the application; then Input ends.
+            _receive.Writer.Complete();
+        }
         WakePump();
         _ = SendCloseAsync().AsTask();
         MaybeFree();
@@ -191,10 +194,13 @@ public sealed class SshChannel : IConnection
     /// <summary>The session ended: in-flight use fails with <paramref name="error"/>; the channel is gone.</summary>
     internal void OnSessionEnded(Exception error)
     {
-        _closing = true;
-        _closeSent = true;
+        lock (_receiveLock)
+        {
+            _closing = true;
+            _closeSent = true;
+            _receive.Writer.Complete(error);
+        }
         _opened.TrySetException(error);
-        _receive.Writer.Complete(error);
         WakePump();
         Interlocked.Exchange(ref _freed, 1);
     }
@@ -242,8 +248,10 @@ public sealed class SshChannel : IConnection
     /// <summary>Sends CHANNEL_CLOSE now; pending output is dropped.</summary>
     public void Abort()
     {
+        // Only flags here: the receive pipe's writer belongs to the read loop, which drops what still arrives.
         _closing = true;
-        _receive.Writer.Complete(new IOException("channel aborted"));
+        _inputCompleted = true;
+        _receive.Reader.CancelPendingRead();
         WakePump();
         _ = SendCloseAsync().AsTask();
     }

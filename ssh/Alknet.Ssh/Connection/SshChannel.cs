@@ -47,6 +47,7 @@ public sealed class SshChannel : IConnection
     private uint _remoteMaxPacket;
     private Task _pump = Task.CompletedTask;
 
+    private bool _peerKnown;
     private volatile bool _closeSent;
     private volatile bool _closing;
     private bool _closeReceived;
@@ -104,17 +105,43 @@ public sealed class SshChannel : IConnection
 
     internal bool IsFreed => Volatile.Read(ref _freed) != 0;
 
+    /// <summary>
+    /// True once the peer knows this channel: from then on its data, EOF, CLOSE, window adjusts and requests for
+    /// the channel are valid and are taken (before that they are a protocol error).
+    /// </summary>
+    internal bool IsPeerKnown => Volatile.Read(ref _peerKnown);
+
     /// <summary>Installs the peer's side of the channel (its id, window and maximum packet) and starts sending.</summary>
     internal void Open(uint remoteId, uint remoteWindow, uint remoteMaxPacket)
     {
+        SetPeer(remoteId, remoteWindow, remoteMaxPacket);
+        Start();
+    }
+
+    /// <summary>
+    /// Installs the peer's side of the channel without sending anything yet. A channel the peer opened is set up
+    /// this way before its OPEN_CONFIRMATION is written: the peer may answer the confirmation with data at once,
+    /// and the read loop can see that data before the write of the confirmation has returned.
+    /// </summary>
+    internal void SetPeer(uint remoteId, uint remoteWindow, uint remoteMaxPacket)
+    {
         RemoteId = remoteId;
-        _remoteWindow = remoteWindow;
+        Interlocked.Exchange(ref _remoteWindow, remoteWindow);
         // A peer announcing a tiny maximum packet still gets at least one byte per packet; more than our packet
         // writer carries is capped.
         _remoteMaxPacket = Math.Clamp(remoteMaxPacket, 1u, (uint)(Transport.PacketWriter.MaxPayload - ChannelData.Overhead));
+        Volatile.Write(ref _peerKnown, true);
+    }
+
+    /// <summary>
+    /// Starts sending. Opened completes first, so that a CLOSE the peer sent in the meantime is answered: the pump
+    /// then sees the channel closing and sends our CLOSE, which requires the channel to be open.
+    /// </summary>
+    internal void Start()
+    {
+        _opened.TrySetResult();
         _pump = Task.Run(PumpAsync);
         _ = Task.Run(AdjustLoopAsync);
-        _opened.TrySetResult();
     }
 
     internal void FailOpen(Exception error) => _opened.TrySetException(error);

@@ -177,7 +177,7 @@ public sealed class SshConnection : IAsyncDisposable
     {
         SshChannel? channel;
         lock (_channels) _channels.TryGetValue(id, out channel);
-        if (channel is null || !channel.Opened.IsCompletedSuccessfully)
+        if (channel is null || !channel.IsPeerKnown)
             SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "channel " + what + " for channel " + id + ", which is not open");
         return channel;
     }
@@ -240,7 +240,8 @@ public sealed class SshConnection : IAsyncDisposable
     {
         SshChannel? channel;
         lock (_channels) _channels.TryGetValue(m.RecipientChannel, out channel);
-        if (channel is null || channel.Opened.IsCompleted)
+        // A channel the peer opened (known to it while being accepted) is not one we are opening.
+        if (channel is null || channel.Opened.IsCompleted || channel.IsPeerKnown)
             SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "open confirmation for channel " + m.RecipientChannel + ", which was not being opened");
         channel.Open(m.SenderChannel, m.InitialWindowSize, m.MaximumPacketSize);
     }
@@ -251,9 +252,9 @@ public sealed class SshConnection : IAsyncDisposable
         lock (_channels)
         {
             _channels.TryGetValue(m.RecipientChannel, out channel);
-            if (channel is not null && !channel.Opened.IsCompleted) _channels.Remove(m.RecipientChannel);
+            if (channel is not null && !channel.Opened.IsCompleted && !channel.IsPeerKnown) _channels.Remove(m.RecipientChannel);
         }
-        if (channel is null || channel.Opened.IsCompleted)
+        if (channel is null || channel.Opened.IsCompleted || channel.IsPeerKnown)
             SshProtocolException.Throw(SshDisconnectReason.ProtocolError, "open failure for channel " + m.RecipientChannel + ", which was not being opened");
         channel.FailOpen(new ChannelOpenException(m.Reason, Printable(m.Description)));
     }
@@ -325,6 +326,10 @@ public sealed class SshConnection : IAsyncDisposable
             ThrowIfEnded();
             channel = new SshChannel(this, request.ChannelType, AllocateIdLocked(), _windowSize, _options.MaxPacketSize);
             _channels.Add(channel.LocalId, channel);
+            // Before the confirmation goes out: the peer may send data the moment it reads the confirmation, and
+            // the read loop may take that data before the write below returns. Treating it as data for a channel
+            // that is not open was a protocol error that tore down the whole session (seen with -R under load).
+            channel.SetPeer(request.SenderChannel, request.InitialWindowSize, request.MaximumPacketSize);
         }
         try
         {
@@ -335,7 +340,7 @@ public sealed class SshConnection : IAsyncDisposable
             Free(channel);
             throw;
         }
-        channel.Open(request.SenderChannel, request.InitialWindowSize, request.MaximumPacketSize);
+        channel.Start();
         return channel;
     }
 

@@ -84,6 +84,29 @@ public sealed class OpenSshToServeTests
         AssertNoDestinationLogged();
     }
 
+    [Test]
+    public async Task SshDynamicForward_ThirtyTwoConcurrentEchoes_EachGetsItsOwnBytesBack()
+    {
+        var socksPort = FreePort.Next();
+        await using var ssh = StartSsh(Identity.Ed25519Key, "-D", $"127.0.0.1:{socksPort}");
+        await ssh.WaitForListenerAsync(socksPort);
+        // 32 channels at once on one OpenSSH session, each with bytes of its own.
+        var payloads = Enumerable.Range(0, 32).Select(i => TunnelTraffic.RandomBytes(150_000 + (i * 6007))).ToArray();
+
+        var echoed = await Task.WhenAll(payloads.Select(async payload =>
+        {
+            await using var probe = await TunnelTraffic.OpenAsync(socksPort, "127.0.0.1", _echo.Port);
+            return await TunnelTraffic.EchoAsync(probe.Socket, payload, halfClose: true);
+        }));
+
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            TunnelTraffic.AssertSameBytes(payloads[i], echoed[i], $"connection {i}");
+        }
+
+        AssertNoDestinationLogged();
+    }
+
     [TestCase(Identity.Ed25519Key)]
     [TestCase(Identity.UserCertificate)]
     public async Task SshLocalForward_EchoWithHalfClose_ReturnsEverything(Identity identity)

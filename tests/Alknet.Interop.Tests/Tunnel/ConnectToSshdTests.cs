@@ -1,3 +1,4 @@
+using System.Net;
 using Alknet.Interop.Tests.Peers;
 using Alknet.Interop.Tests.Socks;
 
@@ -93,7 +94,12 @@ public sealed class ConnectToSshdTests
         var payload = TunnelTraffic.RandomBytes(3 * 1024 * 1024 + 9);
         Assert.That(_sshd.Process.StdErr, Does.Contain($"Allocated listen port {_remoteForwardPort}"),
             "premise: the port connect logged is the one sshd allocated");
-        using var socket = await TunnelTraffic.ConnectAsync(_remoteForwardPort);
+        // For "localhost" sshd allocates the port on ::1 first and then tries 127.0.0.1 with the same number, which
+        // may be taken ("bind [127.0.0.1]:N: Address already in use"); sshd then listens on ::1 only.
+        var address = _sshd.Process.StdErr.Contains($"Local forwarding listening on 127.0.0.1 port {_remoteForwardPort}.", StringComparison.Ordinal)
+            ? IPAddress.Loopback
+            : IPAddress.IPv6Loopback;
+        using var socket = await TunnelTraffic.ConnectAsync(_remoteForwardPort, address);
 
         var echoed = await TunnelTraffic.EchoAsync(socket, payload, halfClose: true);
 

@@ -69,14 +69,15 @@ public static class TunnelTraffic
         return reply;
     }
 
-    /// <summary>A plain TCP connection to 127.0.0.1:<paramref name="port"/> (a -L listener, a -R listener).</summary>
-    public static async Task<Socket> ConnectAsync(int port)
+    /// <summary>A plain TCP connection to <paramref name="address"/> (default 127.0.0.1):<paramref name="port"/> (a -L listener, a -R listener).</summary>
+    public static async Task<Socket> ConnectAsync(int port, IPAddress? address = null)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        address ??= IPAddress.Loopback;
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cts.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token).ConfigureAwait(false);
             return socket;
         }
         catch

@@ -58,18 +58,22 @@ public sealed class ConnectReconnectTests
     }
 
     [Test]
-    public async Task Connect_ServerKilled_Socks5RequestGetsReply01AndLocalForwardIsClosed()
+    public async Task Connect_ServerKilled_InFlightClosedNewSocks5RequestGetsReply01AndLocalForwardIsClosed()
     {
         await AssertEchoThroughSocksAsync("before the kill");
+        await using var inFlight = await TunnelTraffic.OpenAsync(_connect.SocksPort, "127.0.0.1", _echo.Port);
+        var hello = TunnelTraffic.RandomBytes(1000);
+        TunnelTraffic.AssertSameBytes(hello, await TunnelTraffic.EchoAsync(inFlight.Socket, hello, halfClose: false), "the connection in flight");
 
         await KillServerAndWaitUntilConnectNoticesAsync();
 
+        await TunnelTraffic.AssertClosedByPeerAsync(inFlight.Socket, "a SOCKS5 connection in flight when the server died");
         // Socks5Probe waits at most 15 s for the reply: a request parked until the session returns fails the test.
         var reply = await TunnelTraffic.ReplyCodeAsync(_connect.SocksPort, "127.0.0.1", _echo.Port);
         Assert.That(reply, Is.EqualTo(TunnelTraffic.ReplyGeneralFailure), _connect.Process.LogTail());
         using var forwarded = await TunnelTraffic.ConnectAsync(_localForwardPort);
         await TunnelTraffic.AssertClosedByPeerAsync(forwarded, "a -L connection while the server is down");
-        Assert.That(_echo.Accepted, Is.EqualTo(1), "nothing reached the target while the server was down");
+        Assert.That(_echo.Accepted, Is.EqualTo(2), "nothing reached the target while the server was down");
         AssertNoDestinationLogged();
     }
 

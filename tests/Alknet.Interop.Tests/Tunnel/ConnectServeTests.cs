@@ -199,6 +199,40 @@ public sealed class ConnectServeTests
         AssertNoDestinationLogged();
     }
 
+    [Test]
+    public async Task SlowTarget_NeverReadsUpload_OtherTransferOnSessionCompletes()
+    {
+        // The other direction: a target that accepts and never reads, so the upload backs up through serve's
+        // channel window to this client, while a download on the same session must still go through.
+        using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        sink.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        sink.Listen();
+        var sinkPort = ((System.Net.IPEndPoint)sink.LocalEndPoint!).Port;
+        var accepted = sink.AcceptAsync();
+        await using var upload = await TunnelTraffic.OpenAsync(_connect.SocksPort, "127.0.0.1", sinkPort);
+        using var held = await accepted;
+        using var stop = new CancellationTokenSource();
+        var uploading = TunnelTraffic.SendAllAsync(upload.Socket, TunnelTraffic.RandomBytes(HugeFileBytes), shutdownAfter: false, stop.Token);
+
+        var result = await Curl.FetchAsync(_nginx.Url(Nginx.BigFile), "--socks5-hostname", $"127.0.0.1:{_connect.SocksPort}");
+
+        Assert.That(result.ExitCode, Is.Zero, result.StdErr + Logs());
+        Assert.That(result.Sha256, Is.EqualTo(_nginx.BigFileSha256), "a download while another channel's upload is stuck");
+        Assert.That(uploading.IsCompleted, Is.False, "premise: the upload is held back, the target has read nothing");
+        await stop.CancelAsync();
+        upload.Socket.Close(0);
+        try
+        {
+            await uploading;
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // The upload was abandoned on purpose.
+        }
+
+        AssertNoDestinationLogged();
+    }
+
     /// <summary>
     /// Polls the bytes waiting in the socket's receive queue until they stop growing: the download has then filled
     /// every buffer and window up to this reader, which has read nothing. The loop is bounded; a transfer that

@@ -8,6 +8,7 @@ namespace Alknet.Interop.Tests.Serve;
 /// OpenSSH's ssh-keygen) in authorized_keys and a host key path that does not exist yet, so serve generates it.
 /// Readiness is the "listening on" log line, not a probe connection: a probe would count against
 /// --max-connections-per-ip and make the limit tests depend on how fast the server noticed it close.
+/// It can be killed and restarted on the same port with the same keys, for the tests of a client that reconnects.
 /// </summary>
 public sealed class AlknetServe : IAsyncDisposable
 {
@@ -32,9 +33,6 @@ public sealed class AlknetServe : IAsyncDisposable
 
     /// <summary>Everything every process of this server wrote, the ones before a restart included.</summary>
     public string AllOutput => _earlierOutput + Process.Output;
-
-    /// <summary>The authorized_keys file serve was started with.</summary>
-    public string AuthorizedKeysPath => _dir.FilePath("authorized_keys");
 
     /// <summary>The host key serve was told to use (and generates on first start).</summary>
     public string HostKeyPath => _dir.FilePath("ssh_host_ed25519_key");

@@ -76,21 +76,21 @@ public sealed partial class OpenSshClient : IAsyncDisposable
                 Assert.Fail($"ssh did not log \"{text}\" (exited: {_process.HasExited}).\n{Tail()}");
             }
 
-            await Task.Delay(50);
+            await Task.Delay(50).ConfigureAwait(false);
         }
     }
 
     /// <summary>Waits until ssh is authenticated and a local listener (-D or -L) on <paramref name="listenPort"/> accepts.</summary>
     public async Task WaitForListenerAsync(int listenPort)
     {
-        await WaitForLogAsync("Authenticated to ");
-        await _process.WaitForPortAsync(listenPort);
+        await WaitForLogAsync("Authenticated to ").ConfigureAwait(false);
+        await _process.WaitForPortAsync(listenPort).ConfigureAwait(false);
     }
 
     /// <summary>-R with port 0: ssh logs the port the server chose ("Allocated port N for remote forward to …").</summary>
     public async Task<int> WaitForAllocatedPortAsync()
     {
-        await WaitForLogAsync("Allocated port ");
+        await WaitForLogAsync("Allocated port ").ConfigureAwait(false);
         return int.Parse(AllocatedPort().Match(Log).Groups[1].Value);
     }
 
@@ -109,10 +109,10 @@ public sealed partial class OpenSshClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _process.DisposeAsync();
+        await _process.DisposeAsync().ConfigureAwait(false);
         if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
         {
-            await TestContext.Progress.WriteLineAsync(Tail());
+            await TestContext.Progress.WriteLineAsync(Tail()).ConfigureAwait(false);
         }
 
         try

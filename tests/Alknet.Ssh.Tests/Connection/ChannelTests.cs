@@ -167,6 +167,26 @@ public class ChannelTests
         Assert.That(pair.Client.ChannelCount + pair.Server.ChannelCount, Is.Zero);
     }
 
+    [Test]
+    public async Task Accept_PeerSendsBeforeConfirmationWriteReturns_DataDeliveredWithoutProtocolError()
+    {
+        // The server's confirmation is readable by the client at once, but the server's write of it returns late.
+        // The client answers with data meanwhile; the server's read loop must take it for the channel being accepted.
+        SlowFlushPipe? serverEnd = null;
+        var handler = new AcceptingHandler(AcceptingHandler.Echo);
+        await using var pair = await ConnectionPair.StartAsync(handler, serverTransport: p => serverEnd = new SlowFlushPipe(p));
+        serverEnd!.Delay = TimeSpan.FromMilliseconds(200);
+        var channel = await pair.Client.OpenDirectTcpIpAsync("h", 1, "127.0.0.1", 1);
+        await using (channel)
+        {
+            var reading = PipeData.ReadAllAsync(channel.Input);
+            await PipeData.WriteAllAsync(channel.Output, [1, 2, 3], 3);
+
+            Assert.That(await reading, Is.EqualTo(new byte[] { 1, 2, 3 }));
+        }
+        Assert.That(pair.Server.IsEnded, Is.False, "the server must not end the session over data for the channel it is accepting");
+    }
+
     private sealed class RejectingHandler(ChannelOpenFailureReason reason, string description) : ISshConnectionHandler
     {
         public void OnChannelOpen(SshChannelOpenRequest request) => _ = request.RejectAsync(reason, description).AsTask();

@@ -21,7 +21,8 @@ internal sealed class ConnectionPair : IAsyncDisposable
     public Task ServerLoop { get; }
 
     public static async Task<ConnectionPair> StartAsync(ISshConnectionHandler? serverHandler, ISshConnectionHandler? clientHandler = null,
-        Func<SshConnectionOptions, SshConnectionOptions>? tune = null, long rekeyBytes = 1L << 30)
+        Func<SshConnectionOptions, SshConnectionOptions>? tune = null, long rekeyBytes = 1L << 30,
+        Func<DuplexPipe, IDuplexPipe>? serverTransport = null)
     {
         var user = SessionHarness.Key("ed25519", 1);
         var (client, server) = await SessionHarness.ConnectAsync(
@@ -37,7 +38,8 @@ internal sealed class ConnectionPair : IAsyncDisposable
                 HostKeys = [SessionHarness.Key("ed25519")],
                 Authorizer = new BlobAuthorizer("alice", user.PublicKey),
                 RekeyBytes = rekeyBytes,
-            });
+            },
+            serverTransport);
         tune ??= o => o;
         return new ConnectionPair(
             new SshConnection(client, tune(new SshConnectionOptions { Handler = clientHandler })),
@@ -86,6 +88,47 @@ internal sealed class AcceptingHandler(Func<SshChannel, Task> serve) : ISshConne
             if (result.IsCompleted) break;
         }
         await channel.Output.CompleteAsync();
+    }
+}
+
+/// <summary>
+/// A transport end whose flushes return late once <see cref="Delay"/> is set: the bytes are already readable by the
+/// peer, only the writer hears of it afterwards, as when the writing thread is preempted right after its send.
+/// </summary>
+internal sealed class SlowFlushPipe(IDuplexPipe inner) : IDuplexPipe
+{
+    private readonly SlowFlushWriter _output = new(inner.Output);
+
+    public PipeReader Input => inner.Input;
+
+    public PipeWriter Output => _output;
+
+    public TimeSpan Delay
+    {
+        get => _output.Delay;
+        set => _output.Delay = value;
+    }
+
+    private sealed class SlowFlushWriter(PipeWriter inner) : PipeWriter
+    {
+        public TimeSpan Delay { get; set; }
+
+        public override void Advance(int bytes) => inner.Advance(bytes);
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            var result = await inner.FlushAsync(cancellationToken);
+            if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
+            return result;
+        }
     }
 }
 

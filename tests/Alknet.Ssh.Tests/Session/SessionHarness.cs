@@ -45,11 +45,15 @@ internal static class SessionHarness
         HostKeyVerifier = new AcceptAnyHostKeyVerifier(),
     };
 
-    /// <summary>Runs both handshakes concurrently and returns both sessions.</summary>
-    public static async Task<(SshSession Client, SshSession Server)> ConnectAsync(SshClientOptions client, SshServerOptions server)
+    /// <summary>
+    /// Runs both handshakes concurrently and returns both sessions. <paramref name="serverTransport"/> may wrap the
+    /// server's end of the pipes (to slow its flushes, for instance).
+    /// </summary>
+    public static async Task<(SshSession Client, SshSession Server)> ConnectAsync(SshClientOptions client, SshServerOptions server,
+        Func<DuplexPipe, IDuplexPipe>? serverTransport = null)
     {
         var (c, s) = CreatePipePair();
-        var serverTask = SshServer.AcceptAsync(s, server, new IPEndPoint(IPAddress.Loopback, 40000));
+        var serverTask = SshServer.AcceptAsync(serverTransport is null ? s : serverTransport(s), server, new IPEndPoint(IPAddress.Loopback, 40000));
         var clientTask = SshClient.ConnectAsync(c, client);
         try
         {

@@ -56,8 +56,11 @@ internal sealed class SessionSupervisor(
             catch (Exception e)
             {
                 var delay = backoff.NextDelay();
-                if (logger.IsEnabled(LogLevel.Warning))
-                    logger.LogWarning("connect failed: {Reason}; retrying in {Delay:0.0}s", Describe(e), delay.TotalSeconds);
+                // After a first good session a refused host key or user key may be a server being rebuilt, so it is
+                // retried (no data ever goes to an unverified server), but loudly: it may also be someone in between.
+                var level = IsPermanent(e) ? LogLevel.Error : LogLevel.Warning;
+                if (logger.IsEnabled(level))
+                    logger.Log(level, "connect failed: {Reason}; retrying in {Delay:0.0}s", Describe(e), delay.TotalSeconds);
                 if (!await DelayAsync(delay, stop).ConfigureAwait(false)) break;
                 continue;
             }

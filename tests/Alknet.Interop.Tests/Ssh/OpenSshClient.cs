@@ -14,7 +14,7 @@ internal static class OpenSshClient
     /// The options every run uses: no user or system configuration, host keys pinned by a known_hosts file, only
     /// the given identity, no agent or multiplexing, and the debug log in <paramref name="logFile"/>.
     /// </summary>
-    public static List<string> BaseArguments(string knownHosts, string logFile, int port, string identity) =>
+    public static List<string> BaseArguments(string knownHosts, string logFile, int port, string identity, string? user = null) =>
     [
         "-F", "/dev/null",
         "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", $"UserKnownHostsFile={knownHosts}",
@@ -22,7 +22,7 @@ internal static class OpenSshClient
         // OpenSSH 10.1+ warns about non-post-quantum key exchange; older versions ignore the option.
         "-o", "IgnoreUnknown=WarnWeakCrypto", "-o", "WarnWeakCrypto=no",
         "-E", logFile, "-vvv", "-N",
-        "-i", identity, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-l", SshKeySet.User,
+        "-i", identity, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-l", user ?? SshKeySet.User,
     ];
 
     /// <summary>

@@ -52,13 +52,8 @@ public sealed partial class OpenSshClient : IAsyncDisposable
         var ssh = PeerBinaries.Require("ssh", "openssh-client");
         var directory = Directory.CreateTempSubdirectory("alknet-ssh-").FullName;
         var log = Path.Combine(directory, "ssh.log");
-        List<string> args =
-        [
-            "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", $"UserKnownHostsFile={knownHosts}",
-            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "UpdateHostKeys=no",
-            "-o", "ControlPath=none", "-o", "ExitOnForwardFailure=yes", "-E", log, "-vvv", "-N",
-            "-p", port.ToString(), "-l", user, "-i", identity,
-        ];
+        var args = Ssh.OpenSshClient.BaseArguments(knownHosts, log, port, identity, user);
+        args.AddRange(["-o", "GlobalKnownHostsFile=/dev/null", "-o", "ExitOnForwardFailure=yes"]);
         if (certificate is not null) args.AddRange(["-o", $"CertificateFile={certificate}"]);
         args.AddRange(arguments);
         args.Add("127.0.0.1");

@@ -36,7 +36,7 @@ public sealed class SshChannel : IConnection
     private readonly ChannelInput _input;
     private readonly WindowSignal _signal = new();
     private readonly WindowSignal _adjustSignal = new();
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Transport.AsyncLock _gate = new(); // allocation-free when the pump and the adjust loop meet
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly uint _localWindowMax;
     private readonly long _adjustThreshold;
@@ -221,12 +221,25 @@ public sealed class SshChannel : IConnection
             long bytes = Interlocked.Exchange(ref _consumed, 0);
             if (bytes <= 0) continue;
             await _gate.WaitAsync().ConfigureAwait(false);
+            Task? kexWait = null;
             try
             {
                 if (_closeSent) return;
                 // Grow our window before the peer can hear of it, so its next data never looks like an overrun.
                 Interlocked.Add(ref _localWindow, bytes);
-                await _connection.Session.WriteAsync(new ChannelWindowAdjust(RemoteId, (uint)bytes)).ConfigureAwait(false);
+                // Written under the session's lock from this loop itself, not through an async helper: see
+                // SshTransport.WriteLock for why (no state machine per adjust).
+                var transport = _connection.Session.Transport;
+                await transport.WriteLock.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    await transport.WriteSmallLocked(new ChannelWindowAdjust(RemoteId, (uint)bytes), out kexWait).ConfigureAwait(false);
+                }
+                finally
+                {
+                    transport.WriteLock.Release();
+                }
+                if (kexWait is not null) await kexWait.ConfigureAwait(false);
             }
             catch (Exception e) when (IsSessionGone(e))
             {
@@ -289,7 +302,38 @@ public sealed class SshChannel : IConnection
                     }
                     var batch = buffer.Slice(0, Math.Min(buffer.Length, Math.Min(window, MaxBatch)));
                     Interlocked.Add(ref _remoteWindow, -batch.Length);
-                    if (!await SendDataAsync(batch).ConfigureAwait(false)) break;
+                    // Inline rather than an async helper: this loop's one state machine is all a batch costs
+                    // (see SshTransport.WriteLock).
+                    bool sent = false;
+                    Task? kexWait = null;
+                    await _gate.WaitAsync().ConfigureAwait(false);
+                    try
+                    {
+                        if (!_closeSent)
+                        {
+                            var transport = _connection.Session.Transport;
+                            await transport.WriteLock.WaitAsync().ConfigureAwait(false);
+                            try
+                            {
+                                await transport.WriteChannelDataLocked(RemoteId, batch, (int)_remoteMaxPacket, out kexWait).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                transport.WriteLock.Release();
+                            }
+                            if (kexWait is not null) await kexWait.ConfigureAwait(false);
+                            sent = true;
+                        }
+                    }
+                    catch (Exception e) when (IsSessionGone(e))
+                    {
+                        _closing = true;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                    if (!sent) break;
                     buffer = buffer.Slice(batch.End);
                 }
                 reader.AdvanceTo(buffer.Start);
@@ -312,32 +356,12 @@ public sealed class SshChannel : IConnection
         if (_closing || Volatile.Read(ref _disposed) != 0) await SendCloseAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> SendDataAsync(ReadOnlySequence<byte> batch)
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_closeSent) return false;
-            await _connection.Session.WriteChannelDataAsync(RemoteId, batch, (int)_remoteMaxPacket, CancellationToken.None).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (IsSessionGone(e))
-        {
-            _closing = true;
-            return false;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
     private async ValueTask SendEofAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!_closeSent) await _connection.Session.WriteAsync(new ChannelEof(RemoteId)).ConfigureAwait(false);
+            if (!_closeSent) await _connection.Session.WriteSmallAsync(new ChannelEof(RemoteId)).ConfigureAwait(false);
         }
         catch (Exception e) when (IsSessionGone(e))
         {
@@ -356,7 +380,7 @@ public sealed class SshChannel : IConnection
         {
             if (_closeSent || !_opened.Task.IsCompletedSuccessfully) return;
             _closeSent = true;
-            await _connection.Session.WriteAsync(new ChannelClose(RemoteId)).ConfigureAwait(false);
+            await _connection.Session.WriteSmallAsync(new ChannelClose(RemoteId)).ConfigureAwait(false);
         }
         catch (Exception e) when (IsSessionGone(e))
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
+using Alknet.Engine.Buffers;
 using Alknet.Ssh.Crypto;
 using Alknet.Ssh.Keys;
 using Alknet.Ssh.Messages;
@@ -27,7 +28,7 @@ internal sealed class SshTransport : IAsyncDisposable
     private readonly IHostKeyVerifier? _verifier;
     private readonly PacketReader _reader;
     private readonly PacketWriter _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly AsyncLock _writeLock = new(); // allocation-free when writers meet (see AsyncLock)
     private readonly ILogger? _log;
     private readonly Queue<byte[]> _pending = new();
 
@@ -102,6 +103,9 @@ internal sealed class SshTransport : IAsyncDisposable
     /// </summary>
     public ValueTask<ReadOnlyMemory<byte>> ReadMessageAsync(CancellationToken ct) => ReadMessageCoreAsync(false, ct);
 
+    // Pooled builders here and below: the read loop awaits these once per packet, and a plain async ValueTask method
+    // allocates its state machine every time it has to wait for data (ChannelAllocationTests).
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ReadMessageCoreAsync(bool stopAfterKex, CancellationToken ct)
     {
         while (true)
@@ -145,6 +149,7 @@ internal sealed class SshTransport : IAsyncDisposable
         }
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken ct)
     {
         while (true)
@@ -404,6 +409,7 @@ internal sealed class SshTransport : IAsyncDisposable
         LogDebug("key exchange " + KeyExchangeCount + " done: " + alg);
 
         TaskCompletionSource done;
+        ValueTask<FlushResult> flush = default;
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -412,13 +418,51 @@ internal sealed class SshTransport : IAsyncDisposable
             while (_pending.TryDequeue(out var queued)) WritePayloadLocked(queued);
             _pendingBytes = 0;
             done = _kexDone;
-            if (!_closed) await _output.FlushAsync(ct).ConfigureAwait(false);
+            if (!_closed) flush = _output.FlushAsync(CancellationToken.None);
+        }
+        catch
+        {
+            _writeLock.Release();
+            throw;
+        }
+        if (!flush.IsCompleted)
+        {
+            // This is the read loop, and what was queued during the exchange (up to MaxQueuedBytesDuringKex) may be
+            // more than the output takes before its flush waits for the peer to read. The peer's read loop may be at
+            // the same point with its own queue, and then neither reads: with channel data flowing both ways, a rekey
+            // deadlocked both sessions here. So the read loop goes back to reading at once; the wait for the flush,
+            // and with it the write lock, passes to a continuation, and writers resume when the flush completes.
+            _ = ReleaseAfterFlushAsync(flush, done);
+            return;
+        }
+        try
+        {
+            flush.GetAwaiter().GetResult();
         }
         finally
         {
             _writeLock.Release();
         }
         done.TrySetResult();
+    }
+
+    /// <summary>Waits for a flush begun under the write lock, then releases the lock and signals the end of the exchange.</summary>
+    private async Task ReleaseAfterFlushAsync(ValueTask<FlushResult> flush, TaskCompletionSource done)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The output failed or was completed: the next read or write reports it.
+            LogDebug("flush after key exchange failed: " + e.Message);
+        }
+        finally
+        {
+            _writeLock.Release();
+            done.TrySetResult();
+        }
     }
 
     private static void CheckNewKeys(ReadOnlySpan<byte> payload)
@@ -451,14 +495,19 @@ internal sealed class SshTransport : IAsyncDisposable
     /// are queued and sent after NEWKEYS; when the queue is over its bound the caller waits for the exchange to end
     /// (or, for the read loop, which must not wait, the session fails).
     /// </summary>
-    public async ValueTask WriteMessageAsync<T>(T message, CancellationToken ct, bool waitWhenQueueFull = true) where T : ISshMessage
+    /// <param name="payloadCapacity">The most the message can take; the packet reserves that much in the output.
+    /// Small messages of the data path (WINDOW_ADJUST, EOF, CLOSE) pass a small figure so that they go into the
+    /// output's current block instead of making it start a new one.</param>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteMessageAsync<T>(T message, CancellationToken ct, bool waitWhenQueueFull = true, int payloadCapacity = PacketWriter.MaxPayload)
+        where T : ISshMessage
     {
         Task? wait = null;
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             ThrowIfClosed();
-            if (WriteMessageLocked(message))
+            if (WriteMessageLocked(message, payloadCapacity))
             {
                 if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
                 await _output.FlushAsync(ct).ConfigureAwait(false);
@@ -480,33 +529,17 @@ internal sealed class SshTransport : IAsyncDisposable
     /// <summary>
     /// Writes <paramref name="data"/> as CHANNEL_DATA packets of at most <paramref name="maxChunk"/> data bytes each,
     /// under one lock and with one flush: a relay read of many kilobytes becomes one batch of packets and one send.
-    /// The caller has already taken the bytes from the peer's window. Allocation-free in steady state (the pooled
-    /// builder reuses its box when the flush has to wait for the socket).
+    /// The caller has already taken the bytes from the peer's window. Callers on the hot path (a channel's send pump)
+    /// use <see cref="WriteLock"/> and <see cref="WriteChannelDataLocked"/> from their own long-lived loop instead,
+    /// which needs no state machine per batch.
     /// </summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteChannelDataAsync(uint recipientChannel, ReadOnlySequence<byte> data, int maxChunk, CancellationToken ct)
     {
-        Task? wait = null;
+        Task? wait;
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            ThrowIfClosed();
-            bool written = false;
-            while (!data.IsEmpty)
-            {
-                var chunk = data.Slice(0, Math.Min(data.Length, maxChunk));
-                written |= WriteMessageLocked(new ChannelData(recipientChannel, chunk));
-                data = data.Slice(chunk.End);
-            }
-            if (written)
-            {
-                if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
-                await _output.FlushAsync(ct).ConfigureAwait(false);
-            }
-            else if (_pendingBytes > _options.MaxQueuedBytesDuringKex)
-            {
-                wait = _kexDone.Task;
-            }
+            await WriteChannelDataLocked(recipientChannel, data, maxChunk, out wait).ConfigureAwait(false);
         }
         finally
         {
@@ -515,10 +548,67 @@ internal sealed class SshTransport : IAsyncDisposable
         if (wait is not null) await wait.WaitAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Writes without flushing; returns false when the message was queued because a key exchange runs.</summary>
-    private bool WriteMessageLocked<T>(in T message) where T : ISshMessage
+    /// <summary>
+    /// The session's write lock, for callers that write with <see cref="WriteChannelDataLocked"/> and
+    /// <see cref="WriteSmallLocked"/> and await the returned flush while holding it.
+    /// </summary>
+    /// <remarks>
+    /// An async method awaited per batch costs a state machine whenever it has to wait (for the lock or the
+    /// socket), and with several channels busy at once the pooled builders' caches run dry (about 60 B per
+    /// CHANNEL_DATA packet with four channels both ways). A channel's pump and adjust loop are single long-lived
+    /// async methods, so awaiting the lock and the flush there directly allocates nothing.
+    /// </remarks>
+    internal AsyncLock WriteLock => _writeLock;
+
+    /// <summary>
+    /// Under <see cref="WriteLock"/>: writes <paramref name="data"/> as CHANNEL_DATA packets (or queues them while a key
+    /// exchange runs), starts a rekey when one is due, and begins the flush, which the caller awaits before releasing
+    /// the lock. <paramref name="kexWait"/> is set when the key exchange queue is over its bound: the caller awaits it
+    /// after releasing the lock.
+    /// </summary>
+    internal ValueTask<FlushResult> WriteChannelDataLocked(uint recipientChannel, ReadOnlySequence<byte> data, int maxChunk, out Task? kexWait)
     {
-        var w = new SshWriter(_writer.BeginPacket());
+        kexWait = null;
+        ThrowIfClosed();
+        bool written = false;
+        // Each packet fits in one pool block (32 KiB, the output pipe's segment size): at most 0.3% more
+        // packets than cutting at the peer's 32 KiB maximum, but no packet spills into an array-pool segment.
+        int perPacket = Math.Min(maxChunk, _writer.PayloadFitting(PinnedBlockMemoryPool.DefaultBlockSize) - ChannelData.Overhead);
+        while (!data.IsEmpty)
+        {
+            var chunk = data.Slice(0, Math.Min(data.Length, perPacket));
+            written |= WriteMessageLocked(new ChannelData(recipientChannel, chunk), ChannelData.Overhead + (int)chunk.Length);
+            data = data.Slice(chunk.End);
+        }
+        return EndWriteLocked(written, out kexWait);
+    }
+
+    /// <summary>
+    /// Under <see cref="WriteLock"/>: the same for one small message of the data path (WINDOW_ADJUST, EOF, CLOSE),
+    /// which reserves only 64 bytes so that it shares the output's current block.
+    /// </summary>
+    internal ValueTask<FlushResult> WriteSmallLocked<T>(in T message, out Task? kexWait) where T : ISshMessage
+    {
+        ThrowIfClosed();
+        return EndWriteLocked(WriteMessageLocked(message, SshSession.SmallMessageCapacity), out kexWait);
+    }
+
+    private ValueTask<FlushResult> EndWriteLocked(bool written, out Task? kexWait)
+    {
+        kexWait = null;
+        if (written)
+        {
+            if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
+            return _output.FlushAsync(CancellationToken.None);
+        }
+        if (_pendingBytes > _options.MaxQueuedBytesDuringKex) kexWait = _kexDone.Task;
+        return default;
+    }
+
+    /// <summary>Writes without flushing; returns false when the message was queued because a key exchange runs.</summary>
+    private bool WriteMessageLocked<T>(in T message, int payloadCapacity = PacketWriter.MaxPayload) where T : ISshMessage
+    {
+        var w = new SshWriter(_writer.BeginPacket(payloadCapacity));
         try
         {
             message.Write(ref w);

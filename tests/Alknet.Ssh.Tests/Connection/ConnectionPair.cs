@@ -21,12 +21,12 @@ internal sealed class ConnectionPair : IAsyncDisposable
     public Task ServerLoop { get; }
 
     public static async Task<ConnectionPair> StartAsync(ISshConnectionHandler? serverHandler, ISshConnectionHandler? clientHandler = null,
-        Func<SshConnectionOptions, SshConnectionOptions>? tune = null)
+        Func<SshConnectionOptions, SshConnectionOptions>? tune = null, Func<PipeOptions>? transportPipes = null)
     {
         var user = SessionHarness.Key("ed25519", 1);
         var (client, server) = await SessionHarness.ConnectAsync(
             SessionHarness.Client("alice", user),
-            SessionHarness.Server(new BlobAuthorizer("alice", user.PublicKey)));
+            SessionHarness.Server(new BlobAuthorizer("alice", user.PublicKey)), transportPipes);
         tune ??= o => o;
         return new ConnectionPair(
             new SshConnection(client, tune(new SshConnectionOptions { Handler = clientHandler })),

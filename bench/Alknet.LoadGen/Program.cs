@@ -7,6 +7,7 @@ namespace Alknet.LoadGen;
 ///   cps   --proxy H:P --target H:P [--user U --pass P] [--concurrency 32] [--duration 10] [--warmup 1] [--bytes 64]
 ///   hold  --proxy H:P --target H:P [--user U --pass P] --count N [--parallel 64] [--hold SECONDS]
 ///   echo  [--listen 127.0.0.1:PORT] [--mode echo|sink]
+///   delay --target H:P [--listen 127.0.0.1:PORT] [--delay-ms 5]
 /// </summary>
 internal static class Program
 {
@@ -19,6 +20,8 @@ internal static class Program
                 opens N proxied connections, prints READY, holds them idle until SIGINT/SIGTERM
           echo  [--listen 127.0.0.1:PORT] [--mode echo|sink]
                 the target server: echoes (or discards) every byte
+          delay --target HOST:PORT [--listen 127.0.0.1:PORT] [--delay-ms 5]
+                TCP forwarder adding a fixed delay each way (a round-trip time on loopback, no netem needed)
         """;
 
     private static async Task<int> Main(string[] args)
@@ -46,6 +49,7 @@ internal static class Program
                 "cps" => await ConnectionsPerSecond.RunAsync(options, stop.Token).ConfigureAwait(false),
                 "hold" => await HoldConnections.RunAsync(options, stop.Token).ConfigureAwait(false),
                 "echo" or "target" => await EchoTarget.RunAsync(options, stop.Token).ConfigureAwait(false),
+                "delay" => await DelayLink.RunAsync(options, stop.Token).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown mode '{args[0]}'"),
             };
         }

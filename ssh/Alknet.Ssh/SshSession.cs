@@ -21,6 +21,9 @@ public sealed class SshSession : ISshPacketChannel, IAsyncDisposable
     }
 
     public bool IsServer => _transport.IsServer;
+
+    /// <summary>For the channel data path, which writes under the transport's lock from its own loops.</summary>
+    internal SshTransport Transport => _transport;
     public string LocalVersion => _transport.LocalVersion;
     public string RemoteVersion => _transport.RemoteVersion;
     public NegotiatedAlgorithms Algorithms => _transport.Algorithms!;
@@ -39,6 +42,8 @@ public sealed class SshSession : ISshPacketChannel, IAsyncDisposable
     /// <summary>Server side: the forwarding rights of the authenticated key. Client side: unrestricted.</summary>
     public ForwardingPermissions Permissions { get; }
 
+    /// <remarks>Pooled builder: the read loop calls this once per packet (see SshTransport.ReadPacketAsync).</remarks>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SshPacket> ReadAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -59,9 +64,15 @@ public sealed class SshSession : ISshPacketChannel, IAsyncDisposable
     internal ValueTask ReplyAsync<T>(T message, CancellationToken cancellationToken) where T : ISshMessage =>
         _transport.WriteMessageAsync(message, cancellationToken, waitWhenQueueFull: false);
 
-    /// <summary>Sends <paramref name="data"/> as CHANNEL_DATA packets of at most <paramref name="maxChunk"/> bytes, one flush.</summary>
-    internal ValueTask WriteChannelDataAsync(uint recipientChannel, System.Buffers.ReadOnlySequence<byte> data, int maxChunk, CancellationToken cancellationToken) =>
-        _transport.WriteChannelDataAsync(recipientChannel, data, maxChunk, cancellationToken);
+    /// <summary>
+    /// For the small fixed-size messages of the channel data path (WINDOW_ADJUST, EOF, CLOSE): reserves only
+    /// <see cref="SmallMessageCapacity"/> bytes, so the packet shares the output's current block.
+    /// </summary>
+    internal ValueTask WriteSmallAsync<T>(T message, CancellationToken cancellationToken = default) where T : ISshMessage =>
+        _transport.WriteMessageAsync(message, cancellationToken, payloadCapacity: SmallMessageCapacity);
+
+    /// <summary>Room for any message of at most a few integers (CHANNEL_WINDOW_ADJUST is 9 bytes).</summary>
+    internal const int SmallMessageCapacity = 64;
 
     public ValueTask RequestKeyExchangeAsync(CancellationToken cancellationToken = default) =>
         _transport.StartKeyExchangeAsync(cancellationToken);

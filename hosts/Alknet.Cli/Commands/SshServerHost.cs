@@ -22,6 +22,7 @@ internal sealed class SshServerHost : IAsyncDisposable
     private readonly ServeSettings _settings;
     private readonly PerAddressLimit _perAddress;
     private readonly ILogger _logger;
+    private static readonly uint DefaultPeerWindow = new SshConnectionOptions().AlknetPeerWindowSize;
     private readonly ConcurrentDictionary<long, Connection> _connections = new();
     private long _nextId;
 
@@ -95,6 +96,7 @@ internal sealed class SshServerHost : IAsyncDisposable
             {
                 var connection = new SshConnection(c.Session, new SshConnectionOptions
                 {
+                    AlknetPeerWindowSize = PeerWindowOverride.Get(DefaultPeerWindow),
                     Handler = forwarding,
                     MaxChannels = _settings.MaxChannelsPerSession,
                     KeepaliveInterval = _settings.KeepaliveInterval,

@@ -47,6 +47,7 @@ internal static class TunnelRunner
             RemoteForwards = [.. settings.RemoteForwards.Select(f => new RemoteForwardRequest(f.RequestedBindAddress, f.BindPort, f.Target))],
             Connection = new SshConnectionOptions
             {
+                AlknetPeerWindowSize = PeerWindowOverride.Get(new SshConnectionOptions().AlknetPeerWindowSize),
                 KeepaliveInterval = settings.KeepaliveInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : settings.KeepaliveInterval,
                 KeepaliveCountMax = settings.KeepaliveCountMax,
             },

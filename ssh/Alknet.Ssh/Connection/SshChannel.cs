@@ -36,7 +36,7 @@ public sealed class SshChannel : IConnection
     private readonly ChannelInput _input;
     private readonly WindowSignal _signal = new();
     private readonly WindowSignal _adjustSignal = new();
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Transport.AsyncLock _gate = new(); // allocation-free when the pump and the adjust loop meet
     private readonly Lock _receiveLock = new();
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly uint _localWindowMax;
@@ -227,12 +227,25 @@ public sealed class SshChannel : IConnection
             long bytes = Interlocked.Exchange(ref _consumed, 0);
             if (bytes <= 0) continue;
             await _gate.WaitAsync().ConfigureAwait(false);
+            Task? kexWait = null;
             try
             {
                 if (_closeSent) return;
                 // Grow our window before the peer can hear of it, so its next data never looks like an overrun.
                 Interlocked.Add(ref _localWindow, bytes);
-                await _connection.Session.WriteAsync(new ChannelWindowAdjust(RemoteId, (uint)bytes)).ConfigureAwait(false);
+                // Written under the session's lock from this loop itself, not through an async helper: see
+                // SshTransport.WriteLock for why (no state machine per adjust).
+                var transport = _connection.Session.Transport;
+                await transport.WriteLock.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    transport.WriteSmallLocked(new ChannelWindowAdjust(RemoteId, (uint)bytes), out kexWait);
+                }
+                finally
+                {
+                    transport.WriteLock.Release();
+                }
+                if (kexWait is not null) await kexWait.ConfigureAwait(false);
             }
             catch (Exception e) when (IsSessionGone(e))
             {
@@ -297,7 +310,69 @@ public sealed class SshChannel : IConnection
                     }
                     var batch = buffer.Slice(0, Math.Min(buffer.Length, Math.Min(window, MaxBatch)));
                     Interlocked.Add(ref _remoteWindow, -batch.Length);
-                    if (!await SendDataAsync(batch).ConfigureAwait(false)) break;
+                    // Inline rather than an async helper: this loop's one state machine is all a batch costs
+                    // (see SshTransport.WriteLock).
+                    bool sent = false;
+                    Task? kexWait = null;
+                    await _gate.WaitAsync().ConfigureAwait(false);
+                    try
+                    {
+                        if (!_closeSent)
+                        {
+                            // Data writers take turns; the write lock is held only to write, never across a flush
+                            // that waits for the socket (SshTransport.Flush.cs), so the read loop can always write.
+                            var transport = _connection.Session.Transport;
+                            await transport.DataWriters.WaitAsync().ConfigureAwait(false);
+                            try
+                            {
+                                bool owned;
+                                ValueTask<System.IO.Pipelines.FlushResult> flush;
+                                await transport.WriteLock.WaitAsync().ConfigureAwait(false);
+                                try
+                                {
+                                    owned = transport.WriteChannelDataLocked(RemoteId, batch, (int)_remoteMaxPacket, out flush, out kexWait);
+                                }
+                                finally
+                                {
+                                    transport.WriteLock.Release();
+                                }
+                                while (owned)
+                                {
+                                    try
+                                    {
+                                        await flush.ConfigureAwait(false);
+                                    }
+                                    finally
+                                    {
+                                        await transport.WriteLock.WaitAsync().ConfigureAwait(false);
+                                    }
+                                    try
+                                    {
+                                        owned = transport.ContinueOwnedFlushLocked(out flush);
+                                    }
+                                    finally
+                                    {
+                                        transport.WriteLock.Release();
+                                    }
+                                }
+                                if (kexWait is not null) await kexWait.ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                transport.DataWriters.Release();
+                            }
+                            sent = true;
+                        }
+                    }
+                    catch (Exception e) when (IsSessionGone(e))
+                    {
+                        _closing = true;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                    if (!sent) break;
                     buffer = buffer.Slice(batch.End);
                 }
                 reader.AdvanceTo(buffer.Start);
@@ -320,32 +395,12 @@ public sealed class SshChannel : IConnection
         if (_closing || Volatile.Read(ref _disposed) != 0) await SendCloseAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> SendDataAsync(ReadOnlySequence<byte> batch)
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_closeSent) return false;
-            await _connection.Session.WriteChannelDataAsync(RemoteId, batch, (int)_remoteMaxPacket, CancellationToken.None).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (IsSessionGone(e))
-        {
-            _closing = true;
-            return false;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
     private async ValueTask SendEofAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!_closeSent) await _connection.Session.WriteAsync(new ChannelEof(RemoteId)).ConfigureAwait(false);
+            if (!_closeSent) await _connection.Session.WriteSmallAsync(new ChannelEof(RemoteId)).ConfigureAwait(false);
         }
         catch (Exception e) when (IsSessionGone(e))
         {
@@ -364,7 +419,7 @@ public sealed class SshChannel : IConnection
         {
             if (_closeSent || !_opened.Task.IsCompletedSuccessfully) return;
             _closeSent = true;
-            await _connection.Session.WriteAsync(new ChannelClose(RemoteId)).ConfigureAwait(false);
+            await _connection.Session.WriteSmallAsync(new ChannelClose(RemoteId)).ConfigureAwait(false);
         }
         catch (Exception e) when (IsSessionGone(e))
         {

@@ -18,7 +18,6 @@ internal sealed class PacketWriter : IBufferWriter<byte>, IDisposable
 
     private const int HeaderLength = 5;
     private const int MaxPadding = 255;
-    private const int MaxMac = 64;
 
     private readonly IBufferWriter<byte> _output;
     private IPacketCipher _cipher;
@@ -47,12 +46,32 @@ internal sealed class PacketWriter : IBufferWriter<byte>, IDisposable
         PacketsSinceKeyChange = 0;
     }
 
+    /// <summary>
+    /// Bytes a packet needs beyond its payload with the current cipher: the 5-byte header, the most padding
+    /// <see cref="EndPacket"/> adds (4 alignment blocks + 3, see there) and the MAC.
+    /// </summary>
+    /// <remarks>
+    /// The reservation is what <see cref="BeginPacket"/> asks the output for. Reserving exactly this (instead of the
+    /// protocol's 255 + 64) lets a packet of <see cref="PayloadFitting"/> bytes sit in one 32 KiB pool block: a
+    /// larger request than the pipe's block size makes the pipe fall back to the array pool for that segment.
+    /// </remarks>
+    public int Overhead => HeaderLength + MaxPaddingLength(_cipher) + _cipher.MacLength;
+
+    /// <summary>The largest payload whose whole packet fits in <paramref name="bytes"/> with the current cipher.</summary>
+    public int PayloadFitting(int bytes) => Math.Clamp(bytes - Overhead, 1, MaxPayload);
+
+    private static int MaxPaddingLength(IPacketCipher cipher)
+    {
+        int align = Math.Max(8, cipher.BlockSize);
+        return Math.Min(MaxPadding, 4 * align + 3);
+    }
+
     /// <summary>Starts a packet whose payload is at most <paramref name="payloadCapacity"/> bytes.</summary>
     public IBufferWriter<byte> BeginPacket(int payloadCapacity = MaxPayload)
     {
         if (_inPacket) throw new InvalidOperationException("a packet is already being written");
         if ((uint)payloadCapacity > MaxPayload) throw new ArgumentOutOfRangeException(nameof(payloadCapacity));
-        _packet = _output.GetMemory(HeaderLength + payloadCapacity + MaxPadding + MaxMac);
+        _packet = _output.GetMemory(payloadCapacity + Overhead);
         _payloadCapacity = payloadCapacity;
         _payloadLength = 0;
         _inPacket = true;
@@ -70,7 +89,8 @@ internal sealed class PacketWriter : IBufferWriter<byte>, IDisposable
         int covered = (_cipher.LengthExcludedFromPadding ? 1 : HeaderLength) + _payloadLength;
         int padding = align - covered % align;
         if (padding < 4) padding += align;
-        // RFC 4253 §6: random padding lengths frustrate traffic analysis; a few extra blocks at most.
+        // RFC 4253 §6: random padding lengths frustrate traffic analysis; a few extra blocks at most (so at most
+        // 4 × align + 3 in all, which is what Overhead reserves).
         int extraBlocks = Math.Min((MaxPadding - padding) / align, 3);
         if (extraBlocks > 0) padding += align * Random.Shared.Next(extraBlocks + 1);
 

@@ -12,14 +12,14 @@ namespace Alknet.Ssh.Transport;
 /// again. So the lock is never held across a paused flush: messages are written under the lock and flushed, and a
 /// flush that has to wait is awaited after the lock is released, by one owner at a time. Messages written while a
 /// flush is in flight are flushed by that owner when it resumes.</para>
-/// <para>Channel data writers own their flushes (one at a time, serialised by <see cref="_dataWriters"/>) and so feel
+/// <para>Channel data writers own their flushes (one at a time, serialised by <see cref="DataWriters"/>) and so feel
 /// the backpressure, which is what bounds memory. Everyone else (the read loop, window adjusts, EOF, CLOSE) writes and
 /// moves on; a paused flush they start is finished in the background. Their messages are small and few.</para>
 /// <para>The pipe allows one pending flush at a time, which <see cref="_flushInFlight"/> guarantees.</para>
 /// </remarks>
 internal sealed partial class SshTransport
 {
-    private readonly SemaphoreSlim _dataWriters = new(1, 1);
+    private readonly AsyncLock _dataWriters = new();
     private bool _flushInFlight;
     private bool _unflushed;
     private Task _backgroundFlush = Task.CompletedTask;
@@ -46,7 +46,7 @@ internal sealed partial class SshTransport
     /// Under the write lock: starts a flush the caller will await (after releasing the lock) through
     /// <see cref="AwaitOwnedFlushAsync"/>. Returns false when there is nothing to wait for.
     /// </summary>
-    private bool TryStartOwnedFlushLocked(out ValueTask<FlushResult> flush)
+    internal bool TryStartOwnedFlushLocked(out ValueTask<FlushResult> flush)
     {
         if (_flushInFlight)
         {
@@ -64,10 +64,24 @@ internal sealed partial class SshTransport
         return true;
     }
 
+    /// <summary>
+    /// Under the write lock, after an owned flush completed: flushes whatever others wrote meanwhile. Returns true when
+    /// that flush has to wait too (the caller still owns it: await it outside the lock and call this again).
+    /// </summary>
+    internal bool ContinueOwnedFlushLocked(out ValueTask<FlushResult> flush)
+    {
+        _flushInFlight = false;
+        flush = default;
+        if (!_unflushed || _closed) return false;
+        _unflushed = false;
+        return TryStartOwnedFlushLocked(out flush);
+    }
+
     /// <summary>Awaits an owned flush outside the lock, then flushes whatever others wrote meanwhile, until done.</summary>
     private async ValueTask AwaitOwnedFlushAsync(ValueTask<FlushResult> flush)
     {
-        while (true)
+        bool owned = true;
+        while (owned)
         {
             try
             {
@@ -75,14 +89,11 @@ internal sealed partial class SshTransport
             }
             finally
             {
-                await _writeLock.WaitAsync().ConfigureAwait(false);
+                await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             }
             try
             {
-                _flushInFlight = false;
-                if (!_unflushed || _closed) return;
-                _unflushed = false;
-                if (!TryStartOwnedFlushLocked(out flush)) return;
+                owned = ContinueOwnedFlushLocked(out flush);
             }
             finally
             {

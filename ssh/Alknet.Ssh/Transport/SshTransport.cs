@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
+using Alknet.Engine.Buffers;
 using Alknet.Ssh.Crypto;
 using Alknet.Ssh.Keys;
 using Alknet.Ssh.Messages;
@@ -27,7 +28,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
     private readonly IHostKeyVerifier? _verifier;
     private readonly PacketReader _reader;
     private readonly PacketWriter _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly AsyncLock _writeLock = new(); // allocation-free when writers meet (see AsyncLock)
     private readonly ILogger? _log;
     private readonly Queue<byte[]> _pending = new();
 
@@ -102,6 +103,9 @@ internal sealed partial class SshTransport : IAsyncDisposable
     /// </summary>
     public ValueTask<ReadOnlyMemory<byte>> ReadMessageAsync(CancellationToken ct) => ReadMessageCoreAsync(false, ct);
 
+    // Pooled builders here and below: the read loop awaits these once per packet, and a plain async ValueTask method
+    // allocates its state machine every time it has to wait for data (ChannelAllocationTests).
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ReadMessageCoreAsync(bool stopAfterKex, CancellationToken ct)
     {
         while (true)
@@ -145,6 +149,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
         }
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken ct)
     {
         while (true)
@@ -412,6 +417,8 @@ internal sealed partial class SshTransport : IAsyncDisposable
             while (_pending.TryDequeue(out var queued)) WritePayloadLocked(queued);
             _pendingBytes = 0;
             done = _kexDone;
+            // What was queued during the exchange may be more than the output takes before its flush waits for the
+            // peer; this is the read loop, so it must not wait (see SshTransport.Flush.cs).
             if (!_closed) FlushNoWaitLocked();
         }
         finally
@@ -451,14 +458,19 @@ internal sealed partial class SshTransport : IAsyncDisposable
     /// are queued and sent after NEWKEYS; when the queue is over its bound the caller waits for the exchange to end
     /// (or, for the read loop, which must not wait, the session fails).
     /// </summary>
-    public async ValueTask WriteMessageAsync<T>(T message, CancellationToken ct, bool waitWhenQueueFull = true) where T : ISshMessage
+    /// <param name="payloadCapacity">The most the message can take; the packet reserves that much in the output.
+    /// Small messages of the data path (WINDOW_ADJUST, EOF, CLOSE) pass a small figure so that they go into the
+    /// output's current block instead of making it start a new one.</param>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteMessageAsync<T>(T message, CancellationToken ct, bool waitWhenQueueFull = true, int payloadCapacity = PacketWriter.MaxPayload)
+        where T : ISshMessage
     {
         Task? wait = null;
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             ThrowIfClosed();
-            if (WriteMessageLocked(message))
+            if (WriteMessageLocked(message, payloadCapacity))
             {
                 if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
                 // Control messages never wait on the socket (see SshTransport.Flush.cs); only channel data does.
@@ -490,64 +502,46 @@ internal sealed partial class SshTransport : IAsyncDisposable
     /// <summary>
     /// Writes <paramref name="data"/> as CHANNEL_DATA packets of at most <paramref name="maxChunk"/> data bytes each,
     /// under one lock and with one flush: a relay read of many kilobytes becomes one batch of packets and one send.
-    /// The caller has already taken the bytes from the peer's window. Allocation-free in steady state (the pooled
-    /// builder reuses its box when the flush has to wait for the socket).
+    /// The caller has already taken the bytes from the peer's window. A channel's send pump does the same inline,
+    /// from its own long-lived loop, which needs no state machine per batch (see <see cref="WriteLock"/>).
     /// </summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteChannelDataAsync(uint recipientChannel, ReadOnlySequence<byte> data, int maxChunk, CancellationToken ct)
     {
-        // One data writer at a time: the one whose flush is paused holds this, so the others queue behind the socket.
         await _dataWriters.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            while (true)
+            bool owned;
+            ValueTask<FlushResult> flush;
+            Task? wait;
+            await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+            try
             {
-                Task? wait = null;
-                bool owned = false;
-                ValueTask<FlushResult> flush = default;
-                await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+                owned = WriteChannelDataLocked(recipientChannel, data, maxChunk, out flush, out wait);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+            while (owned)
+            {
                 try
                 {
-                    ThrowIfClosed();
-                    if (_flushInFlight)
-                    {
-                        // A background flush (a control message met a full pipe): data waits for the socket too.
-                        wait = _backgroundFlush;
-                    }
-                    else if (_kexInProgress && _pendingBytes > _options.MaxQueuedBytesDuringKex)
-                    {
-                        // During a key exchange data is queued; beyond the bound, wait before adding more, so busy
-                        // channels cannot grow the queue without limit (Go CVE-2025-22869).
-                        wait = _kexDone.Task;
-                    }
-                    else
-                    {
-                        bool written = false;
-                        while (!data.IsEmpty)
-                        {
-                            var chunk = data.Slice(0, Math.Min(data.Length, maxChunk));
-                            written |= WriteMessageLocked(new ChannelData(recipientChannel, chunk));
-                            data = data.Slice(chunk.End);
-                        }
-                        if (written)
-                        {
-                            if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
-                            owned = TryStartOwnedFlushLocked(out flush);
-                        }
-                    }
+                    await flush.ConfigureAwait(false);
+                }
+                finally
+                {
+                    await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                try
+                {
+                    owned = ContinueOwnedFlushLocked(out flush);
                 }
                 finally
                 {
                     _writeLock.Release();
                 }
-                if (wait is not null)
-                {
-                    await wait.WaitAsync(ct).ConfigureAwait(false);
-                    continue;
-                }
-                if (owned) await AwaitOwnedFlushAsync(flush).ConfigureAwait(false);
-                return;
             }
+            if (wait is not null) await wait.WaitAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -555,10 +549,85 @@ internal sealed partial class SshTransport : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes without flushing; returns false when the message was queued because a key exchange runs.</summary>
-    private bool WriteMessageLocked<T>(in T message) where T : ISshMessage
+    /// <summary>
+    /// The session's write lock. Channel data writers take <see cref="DataWriters"/> first, then this around
+    /// <see cref="WriteChannelDataLocked"/>, and await an owned flush after releasing it.
+    /// </summary>
+    /// <remarks>
+    /// An async method awaited per batch costs a state machine whenever it has to wait (for the lock or the
+    /// socket), and with several channels busy at once the pooled builders' caches run dry (about 60 B per
+    /// CHANNEL_DATA packet with four channels both ways). A channel's pump and adjust loop are single long-lived
+    /// async methods, so awaiting the locks and the flush there directly allocates nothing.
+    /// </remarks>
+    internal AsyncLock WriteLock => _writeLock;
+
+    /// <summary>One channel data writer at a time: the one whose flush is paused holds it (see SshTransport.Flush.cs).</summary>
+    internal AsyncLock DataWriters => _dataWriters;
+
+    /// <summary>
+    /// Under <see cref="WriteLock"/> (and <see cref="DataWriters"/>): writes <paramref name="data"/> as CHANNEL_DATA
+    /// packets (or queues them while a key exchange runs), starts a rekey when one is due, and flushes. Returns true
+    /// when the flush has to wait for the socket: the caller then owns it and, after releasing the write lock, awaits
+    /// <paramref name="flush"/> and calls <see cref="ContinueOwnedFlushLocked"/> under the lock until it returns false.
+    /// <paramref name="wait"/> is set when the caller must wait before writing more: the key exchange queue is over its
+    /// bound, or a background flush holds the output.
+    /// </summary>
+    internal bool WriteChannelDataLocked(uint recipientChannel, ReadOnlySequence<byte> data, int maxChunk, out ValueTask<FlushResult> flush, out Task? wait)
     {
-        var w = new SshWriter(_writer.BeginPacket());
+        wait = null;
+        flush = default;
+        ThrowIfClosed();
+        bool written = false;
+        // Each packet fits in one pool block (32 KiB, the output pipe's segment size): at most 0.3% more
+        // packets than cutting at the peer's 32 KiB maximum, but no packet spills into an array-pool segment.
+        int perPacket = Math.Min(maxChunk, _writer.PayloadFitting(PinnedBlockMemoryPool.DefaultBlockSize) - ChannelData.Overhead);
+        while (!data.IsEmpty)
+        {
+            var chunk = data.Slice(0, Math.Min(data.Length, perPacket));
+            written |= WriteMessageLocked(new ChannelData(recipientChannel, chunk), ChannelData.Overhead + (int)chunk.Length);
+            data = data.Slice(chunk.End);
+        }
+        if (!written)
+        {
+            if (_pendingBytes > _options.MaxQueuedBytesDuringKex) wait = _kexDone.Task;
+            return false;
+        }
+        if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
+        if (_flushInFlight)
+        {
+            // Only a background flush can be in flight here (data writers take turns): it publishes these bytes too,
+            // and this writer waits for it, so data still feels the socket's backpressure.
+            _unflushed = true;
+            wait = _backgroundFlush;
+            return false;
+        }
+        return TryStartOwnedFlushLocked(out flush);
+    }
+
+    /// <summary>
+    /// Under <see cref="WriteLock"/>: one small message of the data path (WINDOW_ADJUST, EOF, CLOSE), which reserves only
+    /// 64 bytes so that it shares the output's current block. It never waits for the socket.
+    /// <paramref name="kexWait"/> is set when the key exchange queue is over its bound.
+    /// </summary>
+    internal void WriteSmallLocked<T>(in T message, out Task? kexWait) where T : ISshMessage
+    {
+        kexWait = null;
+        ThrowIfClosed();
+        if (WriteMessageLocked(message, SshSession.SmallMessageCapacity))
+        {
+            if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
+            FlushNoWaitLocked();
+        }
+        else if (_pendingBytes > _options.MaxQueuedBytesDuringKex)
+        {
+            kexWait = _kexDone.Task;
+        }
+    }
+
+    /// <summary>Writes without flushing; returns false when the message was queued because a key exchange runs.</summary>
+    private bool WriteMessageLocked<T>(in T message, int payloadCapacity = PacketWriter.MaxPayload) where T : ISshMessage
+    {
+        var w = new SshWriter(_writer.BeginPacket(payloadCapacity));
         try
         {
             message.Write(ref w);

@@ -22,7 +22,7 @@ internal sealed class ConnectionPair : IAsyncDisposable
 
     public static async Task<ConnectionPair> StartAsync(ISshConnectionHandler? serverHandler, ISshConnectionHandler? clientHandler = null,
         Func<SshConnectionOptions, SshConnectionOptions>? tune = null, long rekeyBytes = 1L << 30,
-        Func<DuplexPipe, IDuplexPipe>? serverTransport = null)
+        Func<DuplexPipe, IDuplexPipe>? serverTransport = null, Func<PipeOptions>? transportPipes = null)
     {
         var user = SessionHarness.Key("ed25519", 1);
         var (client, server) = await SessionHarness.ConnectAsync(
@@ -39,7 +39,7 @@ internal sealed class ConnectionPair : IAsyncDisposable
                 Authorizer = new BlobAuthorizer("alice", user.PublicKey),
                 RekeyBytes = rekeyBytes,
             },
-            serverTransport);
+            serverTransport, transportPipes);
         tune ??= o => o;
         return new ConnectionPair(
             new SshConnection(client, tune(new SshConnectionOptions { Handler = clientHandler })),

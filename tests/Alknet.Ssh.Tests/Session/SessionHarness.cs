@@ -14,10 +14,12 @@ internal static class SessionHarness
 
     public static readonly PipeOptions Options = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false);
 
-    public static (DuplexPipe Client, DuplexPipe Server) CreatePipePair()
+    /// <param name="options">Options for each of the two pipes (called once per pipe, so that schedulers are not
+    /// shared); <see cref="Options"/> when null.</param>
+    public static (DuplexPipe Client, DuplexPipe Server) CreatePipePair(Func<PipeOptions>? options = null)
     {
-        var toServer = new Pipe(Options);
-        var toClient = new Pipe(Options);
+        var toServer = new Pipe(options?.Invoke() ?? Options);
+        var toClient = new Pipe(options?.Invoke() ?? Options);
         return (new DuplexPipe(toClient.Reader, toServer.Writer), new DuplexPipe(toServer.Reader, toClient.Writer));
     }
 
@@ -47,12 +49,12 @@ internal static class SessionHarness
 
     /// <summary>
     /// Runs both handshakes concurrently and returns both sessions. <paramref name="serverTransport"/> may wrap the
-    /// server's end of the pipes (to slow its flushes, for instance).
+    /// server's end of the pipes (to slow its flushes, for instance); <paramref name="pipeOptions"/> replaces the pipes' options.
     /// </summary>
     public static async Task<(SshSession Client, SshSession Server)> ConnectAsync(SshClientOptions client, SshServerOptions server,
-        Func<DuplexPipe, IDuplexPipe>? serverTransport = null)
+        Func<DuplexPipe, IDuplexPipe>? serverTransport = null, Func<PipeOptions>? pipeOptions = null)
     {
-        var (c, s) = CreatePipePair();
+        var (c, s) = CreatePipePair(pipeOptions);
         var serverTask = SshServer.AcceptAsync(serverTransport is null ? s : serverTransport(s), server, new IPEndPoint(IPAddress.Loopback, 40000));
         var clientTask = SshClient.ConnectAsync(c, client);
         try

@@ -326,16 +326,21 @@ public sealed class SshConnection : IAsyncDisposable
             channel = new SshChannel(this, request.ChannelType, AllocateIdLocked(), _windowSize, _options.MaxPacketSize);
             _channels.Add(channel.LocalId, channel);
         }
+        // Open before the confirmation goes out: the peer may send data the moment it reads the confirmation, and
+        // the read loop can dispatch that data before this method resumes after the write. Opening afterwards let
+        // such data meet a channel that was not open yet, a protocol error that ended the session (seen under
+        // connection churn through the tunnel). Nothing is sent on the channel before the application has it.
+        channel.Open(request.SenderChannel, request.InitialWindowSize, request.MaximumPacketSize);
         try
         {
             await _session.WriteAsync(new ChannelOpenConfirmation(request.SenderChannel, channel.LocalId, _windowSize, _options.MaxPacketSize), ct).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
+            channel.OnSessionEnded(e); // stops its send pump and adjust loop; nothing was confirmed
             Free(channel);
             throw;
         }
-        channel.Open(request.SenderChannel, request.InitialWindowSize, request.MaximumPacketSize);
         return channel;
     }
 

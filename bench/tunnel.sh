@@ -27,7 +27,7 @@ start_alknet_serve() {
   local port=$1 cipher=$2; shift 2
   env "$@" "${ALKNET[@]}" serve --listen "127.0.0.1:$port" --host-key "$TUNNEL_DIR/hk" \
       --authorized-keys "$TUNNEL_DIR/authorized_keys" --ciphers "$cipher" --kex curve25519-sha256 \
-      --max-channels-per-session 0 --max-connections-per-ip 0 --keepalive-interval 0 --log-level Warning \
+      --max-channels-per-session 0 --max-connections-per-ip 0 --keepalive-interval 0 --log-level Information \
       >"$WORK/serve-$port.log" 2>&1 &
   SERVER_PID=$!; PIDS+=("$SERVER_PID")
   wait_port "$port" "$SERVER_PID" "alknet serve" "$WORK/serve-$port.log"

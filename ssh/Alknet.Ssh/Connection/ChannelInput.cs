@@ -52,9 +52,5 @@ internal sealed class ChannelInput(PipeReader inner, SshChannel channel) : PipeR
 
     public override void CancelPendingRead() => inner.CancelPendingRead();
 
-    public override void Complete(Exception? exception = null)
-    {
-        inner.Complete(exception);
-        channel.OnInputCompleted();
-    }
+    public override void Complete(Exception? exception = null) => channel.CompleteInput(inner, exception);
 }

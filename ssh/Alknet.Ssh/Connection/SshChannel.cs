@@ -133,11 +133,19 @@ public sealed class SshChannel : IConnection
         {
             if (!(_eofReceived || _closeReceived || _inputCompleted || _closing))
             {
-                var writer = _receive.Writer;
-                writer.Write(data);
-                // Never pauses (no threshold), so this completes synchronously; the reader runs on its own scheduler.
-                var flush = writer.FlushAsync();
-                if (!(flush.IsCompletedSuccessfully && flush.Result.IsCompleted)) return;
+                try
+                {
+                    var writer = _receive.Writer;
+                    writer.Write(data);
+                    // Never pauses (no threshold), so this completes synchronously; the reader runs on its own scheduler.
+                    var flush = writer.FlushAsync();
+                    if (!(flush.IsCompletedSuccessfully && flush.Result.IsCompleted)) return;
+                }
+                catch (Exception e) when (e is not SshProtocolException)
+                {
+                    // The reader was completed with an error some other way than CompleteInput: whatever the
+                    // application's failure, it is this channel's, never the session's.
+                }
                 _inputCompleted = true; // the application stopped reading; these bytes were dropped
             }
         }
@@ -212,7 +220,20 @@ public sealed class SshChannel : IConnection
         if (Interlocked.Add(ref _consumed, bytes) >= _adjustThreshold) _adjustSignal.Set();
     }
 
-    internal void OnInputCompleted() => _inputCompleted = true;
+    /// <summary>
+    /// The application completes Input (a relay does, with the error of its other side). Under the receive lock, so
+    /// that the read loop never writes to a receive pipe whose reader completed behind its back: a reader completed
+    /// with an exception makes the pipe's writer rethrow that exception, and on the read loop it ended the session,
+    /// every channel with it (seen when a target reset its connection while data was still arriving).
+    /// </summary>
+    internal void CompleteInput(PipeReader receiveReader, Exception? exception)
+    {
+        lock (_receiveLock)
+        {
+            _inputCompleted = true;
+            receiveReader.Complete(exception);
+        }
+    }
 
     /// <summary>
     /// Gives window back as the application consumes. A loop of its own for the channel's lifetime (one state

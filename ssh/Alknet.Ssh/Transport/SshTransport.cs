@@ -522,25 +522,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
             {
                 _writeLock.Release();
             }
-            while (owned)
-            {
-                try
-                {
-                    await flush.ConfigureAwait(false);
-                }
-                finally
-                {
-                    await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                try
-                {
-                    owned = ContinueOwnedFlushLocked(out flush);
-                }
-                finally
-                {
-                    _writeLock.Release();
-                }
-            }
+            if (owned) await AwaitOwnedFlushAsync(flush).ConfigureAwait(false);
             if (wait is not null) await wait.WaitAsync(ct).ConfigureAwait(false);
         }
         finally

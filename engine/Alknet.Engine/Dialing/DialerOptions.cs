@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net;
+using Alknet.Engine.Transport;
 
 namespace Alknet.Engine.Dialing;
 
@@ -19,6 +21,15 @@ public sealed class DialerOptions
     /// <see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/>.
     /// </summary>
     public Func<string, CancellationToken, Task<IPAddress[]>>? Resolver { get; init; }
+
+    /// <summary>
+    /// Buffer pool for the connections this dialer returns; null is <see cref="Buffers.PinnedBlockMemoryPool.Shared"/>.
+    /// A long-lived bulk connection (an SSH session's own socket) uses larger blocks than a relayed one.
+    /// </summary>
+    public MemoryPool<byte>? Pool { get; init; }
+
+    /// <summary>Tuning for the connections this dialer returns; null is <see cref="SocketConnectionOptions.Default"/>.</summary>
+    public SocketConnectionOptions? Connection { get; init; }
 
     internal static DialerOptions Default { get; } = new();
 }

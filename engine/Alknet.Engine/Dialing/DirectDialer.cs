@@ -23,7 +23,7 @@ public sealed class DirectDialer : IDialer
     public async ValueTask<IConnection> DialAsync(DialTarget target, CancellationToken cancellationToken)
     {
         var socket = await ConnectSocketAsync(target.Host, target.Port, cancellationToken).ConfigureAwait(false);
-        var connection = new SocketConnection(socket);
+        var connection = new SocketConnection(socket, _options.Pool, _options.Connection);
         connection.Start();
         return connection;
     }

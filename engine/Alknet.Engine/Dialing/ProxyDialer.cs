@@ -37,7 +37,7 @@ public abstract class ProxyDialer : IDialer
             throw new DialException(e.Reply, "Could not reach the upstream proxy: " + e.Message);
         }
 
-        var connection = new SocketConnection(socket);
+        var connection = new SocketConnection(socket, _options.Pool, _options.Connection);
         connection.Start();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.HandshakeTimeout);

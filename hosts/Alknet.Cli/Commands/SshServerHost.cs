@@ -39,7 +39,7 @@ internal sealed class SshServerHost : IAsyncDisposable
 
     public static SshServerHost Bind(IPEndPoint endpoint, SshServerOptions options, ServeSettings settings, ILogger logger)
     {
-        var host = new SshServerHost(SocketListener.Bind(endpoint), options, settings, logger);
+        var host = new SshServerHost(SocketListener.Bind(endpoint, 512, SshSocketTuning.Pool, SshSocketTuning.Options), options, settings, logger);
         ServeLog.Listening(logger, host.LocalEndPoint);
         return host;
     }

@@ -59,7 +59,13 @@ internal sealed record TunnelSettings
     public StrictHostKeyVerifier CreateHostKeyVerifier() => new(KnownHostsPath, ServerHost, ServerPort, HostKeyChecking);
 
     public SshServerConnector CreateServerConnector() =>
-        new(Proxy, new DialerOptions { ConnectTimeout = ConnectTimeout, HandshakeTimeout = ConnectTimeout });
+        new(Proxy, new DialerOptions
+        {
+            ConnectTimeout = ConnectTimeout,
+            HandshakeTimeout = ConnectTimeout,
+            Pool = SshSocketTuning.Pool,
+            Connection = SshSocketTuning.Options,
+        });
 
     /// <summary>
     /// The client options for one connection attempt. Host key algorithms are reordered from known_hosts on every

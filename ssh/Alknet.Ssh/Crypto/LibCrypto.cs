@@ -6,7 +6,8 @@ namespace Alknet.Ssh.Crypto;
 
 /// <summary>
 /// The algorithms the .NET BCL lacks (X25519, Ed25519, raw ChaCha20 and Poly1305), plus AES-GCM with a reusable
-/// context (the BCL's per-call overhead triples the cost of a 1 KiB packet), from the OpenSSL libcrypto
+/// context (the BCL's per-call overhead triples the cost of a 1 KiB packet) and SHA-256/512 on caller-owned states
+/// (for <see cref="PrecomputedHmac"/>, whose per-packet cost IncrementalHash doubles), from the OpenSSL libcrypto
 /// that .NET on Linux already loads (OpenSSL 3: RFC 7748 X25519, RFC 8032 Ed25519, RFC 8439 ChaCha20/Poly1305).
 /// </summary>
 /// <remarks>

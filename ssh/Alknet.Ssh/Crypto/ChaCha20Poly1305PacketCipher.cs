@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Alknet.Ssh.Crypto;
@@ -14,9 +16,12 @@ namespace Alknet.Ssh.Crypto;
 /// length before it has the whole packet.</item>
 /// <item>Tag = Poly1305(encrypted length ‖ encrypted body), checked in constant time before anything is decrypted.</item>
 /// </list>
-/// The native contexts are created once; a packet re-seeds them with a new nonce and allocates nothing.
-/// This is not RFC 8439's AEAD (different nonce size, no associated-data padding), so the BCL's ChaCha20Poly1305
-/// cannot be used.
+/// <para>With AVX-512 (<see cref="ChaCha20Block16"/>) one 16-lane pass computes K_1's block 0 (lane 0) and K_2's
+/// blocks 0–14 (lanes 1–15): the length keystream, the Poly1305 key and the first 896 payload bytes. Further payload
+/// up to <see cref="VectorTailLimit"/> bytes takes more passes; beyond that, OpenSSL's EVP ChaCha20 continues from
+/// block 15, as it is faster on long inputs. Without AVX-512 all three keystreams come from EVP, one call each.</para>
+/// <para>This is not RFC 8439's AEAD (different nonce size, no associated-data padding), so the BCL's
+/// ChaCha20Poly1305 cannot be used.</para>
 /// </remarks>
 internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
 {
@@ -24,26 +29,73 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     public const int TagSize = 16;
     private const int LengthFieldSize = 4;
 
+    /// <summary>Payload bytes the first vector pass covers: K_2 blocks 1–14.</summary>
+    internal const int FirstPassPayload = (ChaCha20Block16.Lanes - 2) * ChaCha20Block16.BlockSize;
+
+    /// <summary>
+    /// Payload beyond the first pass up to this many bytes is keyed by more vector passes, longer payloads by one EVP
+    /// call. Measured in one process: a vector pass (1 KiB) ≈ 0.16 µs, EVP reset + 1 KiB ≈ 0.18 µs, the two about
+    /// equal at 4 KiB and EVP ahead beyond (8 KiB: 1.14 against 1.25 µs; 32 KiB: 4.6 against 5.6 µs).
+    /// </summary>
+    internal const int VectorTailLimit = 2 * 1024;
+
+    private const int PolyKeyOffset = ChaCha20Block16.BlockSize;
+    private const int PayloadOffset = 2 * ChaCha20Block16.BlockSize;
+
+    private readonly bool _vectorized;
     private readonly ChaCha20Stream _main;
     private readonly ChaCha20Stream _length;
     private readonly Poly1305Mac _poly;
-
-    // Block 0 of K_2: the first 32 bytes are the one-time Poly1305 key. Reused for every packet and wiped after use.
-    private readonly byte[] _block0 = new byte[ChaCha20Stream.BlockSize];
     private readonly byte[] _expectedTag = new byte[TagSize];
 
-    // The transport always peeks at the length before it opens the packet. The 4 keystream bytes under K_1 computed by
-    // PeekLength are kept for that sequence number so Open does not run the length cipher a second time.
+    // Vector path: the initial lane states of the first pass (lane 0 keyed with K_1, lanes 1–15 with K_2) and of the
+    // following passes (all K_2), and the keystream of the current pass. Key material: wiped on dispose; the keystream
+    // is wiped after every packet.
+    private readonly Vector512<uint>[] _firstPass = [];
+    private readonly Vector512<uint>[] _nextPass = [];
+    private readonly byte[] _keystream = [];
+
+    // EVP path: block 0 of K_2, whose first 32 bytes are the one-time Poly1305 key; and the length keystream.
+    private readonly byte[] _block0 = new byte[ChaCha20Stream.BlockSize];
     private readonly byte[] _lengthKeystream = new byte[LengthFieldSize];
+
+    // The transport always peeks at the length before it opens the packet. What PeekLength computed for that sequence
+    // number (the first pass's keystream, or the EVP length keystream) is kept so Open does not compute it again.
     private uint _peekedSequence;
     private bool _peeked;
 
     public ChaCha20Poly1305PacketCipher(ReadOnlySpan<byte> key)
+        : this(key, ChaCha20Block16.IsSupported)
+    {
+    }
+
+    /// <param name="key">K_2 ‖ K_1.</param>
+    /// <param name="vectorized">False forces the EVP-only path (tests compare the two); ignored without AVX-512.</param>
+    internal ChaCha20Poly1305PacketCipher(ReadOnlySpan<byte> key, bool vectorized)
     {
         LibCrypto.CheckLength(key.Length, KeySize, nameof(key));
         _main = new ChaCha20Stream(key[..32]);
         _length = new ChaCha20Stream(key[32..]);
         _poly = new Poly1305Mac();
+        _vectorized = vectorized && ChaCha20Block16.IsSupported;
+        if (_vectorized)
+        {
+            _firstPass = new Vector512<uint>[ChaCha20Block16.Lanes];
+            _nextPass = new Vector512<uint>[ChaCha20Block16.Lanes];
+            _keystream = new byte[ChaCha20Block16.OutputSize];
+            ChaCha20Block16.SetKeyRows(_nextPass, key[..32]);
+            ChaCha20Block16.SetKeyRows(_firstPass, key[32..]);
+            Vector512<uint> lane0 = Vector512<uint>.Zero.WithElement(0, uint.MaxValue);
+            for (int row = 4; row < 12; row++)
+            {
+                _firstPass[row] = Vector512.ConditionalSelect(lane0, _firstPass[row], _nextPass[row]);
+            }
+
+            // Block counters (word 12 low, word 13 high): lane 0 is K_1's block 0, lane j ≥ 1 is K_2's block j − 1.
+            _firstPass[12] = Vector512.Max(Vector512<uint>.Indices, Vector512<uint>.One) - Vector512<uint>.One;
+            _firstPass[13] = Vector512<uint>.Zero;
+            _nextPass[13] = Vector512<uint>.Zero;
+        }
     }
 
     public int BlockSize => 8;
@@ -57,26 +109,68 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     public void Seal(uint sequenceNumber, Span<byte> packet, Span<byte> mac)
     {
         LibCrypto.CheckLength(mac.Length, TagSize, nameof(mac));
-        _length.Reset(0, sequenceNumber);
-        _length.Transform(packet[..LengthFieldSize], packet[..LengthFieldSize]);
+        if (_vectorized)
+        {
+            FirstPass(sequenceNumber);
+            _poly.Init(_keystream.AsSpan(PolyKeyOffset, Poly1305Mac.KeySize));
+            Encrypt(sequenceNumber, packet);
+        }
+        else
+        {
+            _length.Reset(0, sequenceNumber);
+            _length.Transform(packet[..LengthFieldSize], packet[..LengthFieldSize]);
+            StartPayload(sequenceNumber);
+            Span<byte> body = packet[LengthFieldSize..];
+            _main.Transform(body, body);
+        }
 
-        StartPayload(sequenceNumber);
-        Span<byte> body = packet[LengthFieldSize..];
-        _main.Transform(body, body);
         ComputeTag(packet, mac);
+        _peeked = false;
     }
 
     public uint PeekLength(uint sequenceNumber, ReadOnlySpan<byte> prefix)
     {
-        LoadLengthKeystream(sequenceNumber);
+        ReadOnlySpan<byte> keystream;
+        if (_vectorized)
+        {
+            FirstPass(sequenceNumber);
+            keystream = _keystream;
+        }
+        else
+        {
+            LoadLengthKeystream(sequenceNumber);
+            keystream = _lengthKeystream;
+        }
+
         _peekedSequence = sequenceNumber;
         _peeked = true;
-        return BinaryPrimitives.ReadUInt32BigEndian(prefix) ^ BinaryPrimitives.ReadUInt32BigEndian(_lengthKeystream);
+        return BinaryPrimitives.ReadUInt32BigEndian(prefix) ^ BinaryPrimitives.ReadUInt32BigEndian(keystream);
     }
 
     public bool Open(uint sequenceNumber, Span<byte> packet, ReadOnlySpan<byte> mac)
     {
         LibCrypto.CheckLength(mac.Length, TagSize, nameof(mac));
+        bool reuse = _peeked && _peekedSequence == sequenceNumber;
+        _peeked = false;
+        if (_vectorized)
+        {
+            if (!reuse)
+            {
+                FirstPass(sequenceNumber);
+            }
+
+            _poly.Init(_keystream.AsSpan(PolyKeyOffset, Poly1305Mac.KeySize));
+            ComputeTag(packet, _expectedTag);
+            if (!CryptographicOperations.FixedTimeEquals(_expectedTag, mac))
+            {
+                CryptographicOperations.ZeroMemory(_keystream);
+                return false;
+            }
+
+            Encrypt(sequenceNumber, packet);
+            return true;
+        }
+
         StartPayload(sequenceNumber);
         ComputeTag(packet, _expectedTag);
         if (!CryptographicOperations.FixedTimeEquals(_expectedTag, mac))
@@ -84,12 +178,11 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
             return false;
         }
 
-        if (!_peeked || _peekedSequence != sequenceNumber)
+        if (!reuse)
         {
             LoadLengthKeystream(sequenceNumber);
         }
 
-        _peeked = false;
         BinaryPrimitives.WriteUInt32BigEndian(
             packet,
             BinaryPrimitives.ReadUInt32BigEndian(packet) ^ BinaryPrimitives.ReadUInt32BigEndian(_lengthKeystream));
@@ -105,6 +198,66 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         _poly.Dispose();
         CryptographicOperations.ZeroMemory(_block0);
         CryptographicOperations.ZeroMemory(_lengthKeystream);
+        CryptographicOperations.ZeroMemory(_keystream);
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_firstPass.AsSpan()));
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_nextPass.AsSpan()));
+    }
+
+    /// <summary>
+    /// Fills <see cref="_keystream"/> with K_1 block 0 (bytes 0–63; the length keystream is bytes 0–3) and K_2
+    /// blocks 0–14 (bytes 64–1023; the Poly1305 key is bytes 64–95, payload keystream from byte 128).
+    /// </summary>
+    private void FirstPass(uint sequenceNumber)
+    {
+        SetNonce(_firstPass, sequenceNumber);
+        ChaCha20Block16.Compute(_firstPass, _keystream);
+    }
+
+    /// <summary>
+    /// XORs the length and the body with the keystream (the first pass must be in <see cref="_keystream"/>; the
+    /// Poly1305 key has been taken from it), then wipes the keystream. Sealing and opening are the same operation.
+    /// </summary>
+    private void Encrypt(uint sequenceNumber, Span<byte> packet)
+    {
+        Span<byte> length = packet[..LengthFieldSize];
+        AesCtrKeystream.Xor(length, _keystream, length);
+        Span<byte> body = packet[LengthFieldSize..];
+        int n = Math.Min(body.Length, FirstPassPayload);
+        AesCtrKeystream.Xor(body[..n], _keystream.AsSpan(PayloadOffset), body[..n]);
+        Span<byte> rest = body[n..];
+        if (rest.Length > VectorTailLimit)
+        {
+            // K_2 from block 15, where the first pass stopped.
+            _main.Reset(ChaCha20Block16.Lanes - 1, sequenceNumber);
+            _main.Transform(rest, rest);
+        }
+        else if (!rest.IsEmpty)
+        {
+            SetNonce(_nextPass, sequenceNumber);
+            uint counter = ChaCha20Block16.Lanes - 1;
+            while (!rest.IsEmpty)
+            {
+                // Lane j is K_2's block counter + j. Payloads are far below 2^32 blocks, so word 13 stays zero.
+                _nextPass[12] = Vector512.Create(counter) + Vector512<uint>.Indices;
+                ChaCha20Block16.Compute(_nextPass, _keystream);
+                int m = Math.Min(rest.Length, ChaCha20Block16.OutputSize);
+                AesCtrKeystream.Xor(rest[..m], _keystream, rest[..m]);
+                rest = rest[m..];
+                counter += ChaCha20Block16.Lanes;
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(_keystream);
+    }
+
+    /// <summary>
+    /// The 64-bit nonce is the sequence number, big-endian (words 14 and 15 read little-endian): the high word is
+    /// zero for a 32-bit sequence number.
+    /// </summary>
+    private static void SetNonce(Vector512<uint>[] state, uint sequenceNumber)
+    {
+        state[14] = Vector512<uint>.Zero;
+        state[15] = Vector512.Create(BinaryPrimitives.ReverseEndianness(sequenceNumber));
     }
 
     /// <summary>The first 4 bytes of K_1's block 0 for this sequence number: the length field's keystream.</summary>

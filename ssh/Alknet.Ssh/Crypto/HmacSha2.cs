@@ -5,18 +5,18 @@ namespace Alknet.Ssh.Crypto;
 
 /// <summary>
 /// hmac-sha2-256 and hmac-sha2-512 (RFC 6668 §2) and their -etm@openssh.com forms (OpenSSH PROTOCOL §1.5): the same
-/// HMAC, differing only in what it covers. One <see cref="IncrementalHash"/> is reused per direction, so computing a
-/// packet's MAC allocates nothing.
+/// HMAC, differing only in what it covers. One <see cref="PrecomputedHmac"/> (keyed states computed once) is reused
+/// per direction, so computing a packet's MAC allocates nothing and pays no per-packet key setup.
 /// </summary>
 internal sealed class HmacSha2 : IDisposable
 {
-    private readonly IncrementalHash _hmac;
+    private readonly PrecomputedHmac _hmac;
 
     public HmacSha2(string name, ReadOnlySpan<byte> key)
     {
         (HashAlgorithmName algorithm, int size, bool etm) = Describe(name);
         LibCrypto.CheckLength(key.Length, size, nameof(key));
-        _hmac = IncrementalHash.CreateHMAC(algorithm, key);
+        _hmac = new PrecomputedHmac(algorithm == HashAlgorithmName.SHA512, key);
         Length = size;
         EncryptThenMac = etm;
     }
@@ -42,12 +42,7 @@ internal sealed class HmacSha2 : IDisposable
     {
         Span<byte> seq = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(seq, sequenceNumber);
-        _hmac.AppendData(seq);
-        _hmac.AppendData(data);
-        if (!_hmac.TryGetHashAndReset(mac, out int written) || written != Length)
-        {
-            throw new CryptographicException("HMAC output has an unexpected length.");
-        }
+        _hmac.Compute(seq, data, mac);
     }
 
     public void Dispose() => _hmac.Dispose();

@@ -6,7 +6,8 @@ namespace Alknet.Ssh.Crypto;
 
 /// <summary>
 /// The algorithms the .NET BCL lacks (X25519, Ed25519, raw ChaCha20 and Poly1305), plus AES-GCM with a reusable
-/// context (the BCL's per-call overhead triples the cost of a 1 KiB packet), from the OpenSSL libcrypto
+/// context (the BCL's per-call overhead triples the cost of a 1 KiB packet) and SHA-256/512 on caller-owned states
+/// (for <see cref="PrecomputedHmac"/>, whose per-packet cost IncrementalHash doubles), from the OpenSSL libcrypto
 /// that .NET on Linux already loads (OpenSSL 3: RFC 7748 X25519, RFC 8032 Ed25519, RFC 8439 ChaCha20/Poly1305).
 /// </summary>
 /// <remarks>
@@ -40,6 +41,7 @@ public static unsafe partial class LibCrypto
         "EVP_MAC_update", "EVP_MAC_final", "ERR_clear_error",
         "EVP_aes_128_gcm", "EVP_aes_256_gcm", "EVP_EncryptFinal_ex", "EVP_DecryptInit_ex", "EVP_DecryptUpdate",
         "EVP_DecryptFinal_ex", "EVP_CIPHER_CTX_ctrl",
+        "SHA256_Init", "SHA256_Update", "SHA256_Final", "SHA512_Init", "SHA512_Update", "SHA512_Final",
     ];
 
     private static readonly Lazy<PlatformNotSupportedException?> LoadError = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -480,4 +482,38 @@ public static unsafe partial class LibCrypto
 
     [LibraryImport(LibraryName)]
     internal static partial void ERR_clear_error();
+
+    // SHA-256/512 on caller-owned SHA256_CTX/SHA512_CTX memory, for PrecomputedHmac. Deprecated in OpenSSL 3 in
+    // favour of EVP_Digest*, but exported and stable; the EVP layer's per-call dispatch is what PrecomputedHmac avoids.
+
+    [LibraryImport(LibraryName)]
+    internal static partial int SHA256_Init(byte* state);
+
+    [LibraryImport(LibraryName)]
+    internal static partial int SHA256_Update(byte* state, byte* data, nuint length);
+
+    // The same function for inputs of at most one block: it computes for well under a microsecond, never blocks and
+    // never calls back into managed code, which is what SuppressGCTransition requires.
+    [LibraryImport(LibraryName, EntryPoint = "SHA256_Update")]
+    [SuppressGCTransition]
+    internal static partial int SHA256_UpdateShort(byte* state, byte* data, nuint length);
+
+    // Final hashes at most two blocks (the buffered tail and the padding): short, like SHA256_UpdateShort.
+    [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
+    internal static partial int SHA256_Final(byte* digest, byte* state);
+
+    [LibraryImport(LibraryName)]
+    internal static partial int SHA512_Init(byte* state);
+
+    [LibraryImport(LibraryName)]
+    internal static partial int SHA512_Update(byte* state, byte* data, nuint length);
+
+    [LibraryImport(LibraryName, EntryPoint = "SHA512_Update")]
+    [SuppressGCTransition]
+    internal static partial int SHA512_UpdateShort(byte* state, byte* data, nuint length);
+
+    [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
+    internal static partial int SHA512_Final(byte* digest, byte* state);
 }

@@ -1,0 +1,86 @@
+using System.Text;
+using Alknet.Ssh.Crypto;
+using NUnit.Framework;
+
+namespace Alknet.Ssh.Tests.Crypto;
+
+/// <summary>RFC 8439 known answers for the 16-lane AVX-512 ChaCha20 block function, and cross-checks against EVP.</summary>
+[TestFixture]
+public sealed class ChaCha20Block16Tests
+{
+    private static byte[] Hex(string s) => Convert.FromHexString(s);
+
+    private static byte[] Sequence(byte first, int count) => Enumerable.Range(first, count).Select(i => (byte)i).ToArray();
+
+    [SetUp]
+    public void RequireAvx512()
+    {
+        if (!ChaCha20Block16.IsSupported)
+        {
+            Assert.Ignore("This CPU has no AVX-512F; the packet cipher uses the EVP path, covered by the other tests.");
+        }
+    }
+
+    // RFC 8439 §2.3.2: key 00..1f, nonce 00000009 0000004a 00000000, block count 1. Lane 0 is that block; lane j is
+    // block 1 + j, checked against EVP.
+    [Test]
+    public void Keystream_Rfc8439Section232_FirstLaneMatchesBlockAndOthersFollow()
+    {
+        byte[] key = Sequence(0, 32);
+        byte[] nonce = Hex("000000090000004a00000000");
+        var keystream = new byte[ChaCha20Block16.OutputSize];
+        ChaCha20Block16.Keystream(key, 1, nonce, keystream);
+        Assert.That(Convert.ToHexStringLower(keystream, 0, 64), Is.EqualTo(
+            "10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e" +
+            "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e"));
+
+        var expected = new byte[ChaCha20Block16.OutputSize];
+        LibCrypto.ChaCha20(key, 1, nonce, new byte[expected.Length], expected);
+        Assert.That(keystream, Is.EqualTo(expected));
+    }
+
+    // RFC 8439 §2.4.2: the "sunscreen" plaintext, 114 bytes from block count 1.
+    [Test]
+    public void Keystream_Rfc8439Section242_EncryptsSunscreen()
+    {
+        byte[] plaintext = Encoding.ASCII.GetBytes(
+            "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.");
+        var keystream = new byte[ChaCha20Block16.OutputSize];
+        ChaCha20Block16.Keystream(Sequence(0, 32), 1, Hex("000000000000004a00000000"), keystream);
+        var ciphertext = new byte[plaintext.Length];
+        for (int i = 0; i < plaintext.Length; i++)
+        {
+            ciphertext[i] = (byte)(plaintext[i] ^ keystream[i]);
+        }
+
+        Assert.That(Convert.ToHexStringLower(ciphertext), Is.EqualTo(
+            "6e2e359a2568f98041ba0728dd0d6981e97e7aec1d4360c20a27afccfd9fae0b" +
+            "f91b65c5524733ab8f593dabcd62b3571639d624e65152ab8f530c359f0861d8" +
+            "07ca0dbf500d6a6156a38e088a22b65e52bc514d16ccf806818ce91ab7793736" +
+            "5af90bbf74a35be6b40b8eedf2785e42874d"));
+    }
+
+    // Original ChaCha (draft-agl / OpenSSH's 64-bit nonce) test vector: all-zero key and nonce, counter 0.
+    [Test]
+    public void Keystream_ZeroKeyAndNonce_MatchesKnownFirstBlock()
+    {
+        var keystream = new byte[ChaCha20Block16.OutputSize];
+        ChaCha20Block16.Keystream(new byte[32], 0, new byte[12], keystream);
+        Assert.That(Convert.ToHexStringLower(keystream, 0, 64), Is.EqualTo(
+            "76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7" +
+            "da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586"));
+    }
+
+    [Test]
+    public void Keystream_RandomKeysNoncesCounters_MatchesEvp([Range(0, 15)] int seed)
+    {
+        byte[] key = CipherTestSupport.Bytes(100 + seed, 32);
+        byte[] nonce = CipherTestSupport.Bytes(200 + seed, 12);
+        uint counter = (uint)new Random(seed).Next(0, int.MaxValue);
+        var keystream = new byte[ChaCha20Block16.OutputSize];
+        ChaCha20Block16.Keystream(key, counter, nonce, keystream);
+        var expected = new byte[keystream.Length];
+        LibCrypto.ChaCha20(key, counter, nonce, new byte[expected.Length], expected);
+        Assert.That(keystream, Is.EqualTo(expected));
+    }
+}

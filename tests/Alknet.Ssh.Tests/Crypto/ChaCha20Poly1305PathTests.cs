@@ -1,0 +1,96 @@
+using Alknet.Ssh.Crypto;
+using NUnit.Framework;
+
+namespace Alknet.Ssh.Tests.Crypto;
+
+/// <summary>
+/// chacha20-poly1305@openssh.com's AVX-512 path against its EVP-only path: the same packets and tags at sizes around
+/// every boundary of the vector passes, and each path opens what the other sealed.
+/// </summary>
+[TestFixture]
+public sealed class ChaCha20Poly1305PathTests
+{
+    // Body = 1 + payload + padding (≥ 4, to a multiple of 8): payloads chosen so bodies fall on both sides of the
+    // first pass (896 bytes), of one more pass (1920) and of the EVP tail limit (896 + 2048), plus 0–65 and 32 KiB.
+    private static readonly int[] Payloads =
+    [
+        0, 1, 15, 16, 63, 64, 65, 880, 887, 888, 895, 896, 1024, 1904, 1911, 1912, 1920, 2928, 2935, 2936, 2944, 2952, 4984, 32768,
+    ];
+
+    [SetUp]
+    public void RequireAvx512()
+    {
+        if (!ChaCha20Block16.IsSupported)
+        {
+            Assert.Ignore("This CPU has no AVX-512F; only the EVP path exists here.");
+        }
+    }
+
+    [Test]
+    public void Seal_VectorAndEvpPaths_ProduceTheSamePacketAndTag([ValueSource(nameof(Payloads))] int payloadLength)
+    {
+        byte[] key = CipherTestSupport.Bytes(7, ChaCha20Poly1305PacketCipher.KeySize);
+        using var vector = new ChaCha20Poly1305PacketCipher(key, vectorized: true);
+        using var evp = new ChaCha20Poly1305PacketCipher(key, vectorized: false);
+        foreach (uint sequence in new uint[] { 0, 1, 0x01020304, uint.MaxValue })
+        {
+            byte[] a = CipherTestSupport.BuildPacket(vector, CipherTestSupport.Bytes(payloadLength, payloadLength));
+            byte[] b = (byte[])a.Clone();
+            var macA = new byte[16];
+            var macB = new byte[16];
+            vector.Seal(sequence, a, macA);
+            evp.Seal(sequence, b, macB);
+            Assert.Multiple(() =>
+            {
+                Assert.That(a, Is.EqualTo(b), $"packet, seqnr {sequence}");
+                Assert.That(macA, Is.EqualTo(macB), $"tag, seqnr {sequence}");
+            });
+        }
+    }
+
+    [Test]
+    public void Open_EachPathOpensWhatTheOtherSealed([ValueSource(nameof(Payloads))] int payloadLength, [Values] bool peekFirst)
+    {
+        byte[] key = CipherTestSupport.Bytes(8, ChaCha20Poly1305PacketCipher.KeySize);
+        using var vector = new ChaCha20Poly1305PacketCipher(key, vectorized: true);
+        using var evp = new ChaCha20Poly1305PacketCipher(key, vectorized: false);
+        foreach ((IPacketCipher sender, IPacketCipher receiver) in new IPacketCipher[][] { [vector, evp], [evp, vector] }.Select(p => (p[0], p[1])))
+        {
+            for (uint sequence = 5; sequence < 8; sequence++)
+            {
+                byte[] plain = CipherTestSupport.BuildPacket(sender, CipherTestSupport.Bytes(payloadLength + 1, payloadLength));
+                byte[] packet = (byte[])plain.Clone();
+                var mac = new byte[16];
+                sender.Seal(sequence, packet, mac);
+                if (peekFirst)
+                {
+                    Assert.That(receiver.PeekLength(sequence, packet), Is.EqualTo((uint)(plain.Length - 4)));
+                }
+
+                Assert.That(receiver.Open(sequence, packet, mac), Is.True);
+                Assert.That(packet, Is.EqualTo(plain));
+            }
+        }
+    }
+
+    [Test]
+    public void Open_PeekedThenTamperedTag_RejectsAndNextPacketStillOpens()
+    {
+        byte[] key = CipherTestSupport.Bytes(9, ChaCha20Poly1305PacketCipher.KeySize);
+        using var sender = new ChaCha20Poly1305PacketCipher(key, vectorized: true);
+        using var receiver = new ChaCha20Poly1305PacketCipher(key, vectorized: true);
+        byte[] plain = CipherTestSupport.BuildPacket(sender, CipherTestSupport.Bytes(1, 1024));
+        byte[] packet = (byte[])plain.Clone();
+        var mac = new byte[16];
+        sender.Seal(3, packet, mac);
+        receiver.PeekLength(3, packet);
+        mac[0] ^= 1;
+        byte[] tampered = (byte[])packet.Clone();
+        Assert.That(receiver.Open(3, tampered, mac), Is.False);
+        Assert.That(tampered, Is.EqualTo(packet), "nothing is decrypted before the tag is verified");
+
+        mac[0] ^= 1;
+        Assert.That(receiver.Open(3, packet, mac), Is.True);
+        Assert.That(packet, Is.EqualTo(plain));
+    }
+}

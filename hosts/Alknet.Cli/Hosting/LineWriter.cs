@@ -12,7 +12,9 @@ namespace Alknet.Cli.Hosting;
 /// <para>
 /// Waking a sleeping thread costs a system call, so the writer does not sleep while lines keep coming: after each
 /// write it lingers a few milliseconds and takes whatever arrived meanwhile. Only when a linger ends with nothing
-/// to write does it park, and then the next line pulses it awake (one wake per idle period, not per line).
+/// to write does it park, and then the next line pulses it awake (one wake per idle period, not per line). A burst
+/// cuts the linger short once <see cref="LineWriterOptions.WakeAt"/> bytes are waiting, so the queue drains long
+/// before it is full (one wake per batch of hundreds of lines).
 /// </para>
 /// <para>
 /// Overflow policy: when the writer cannot keep up (stderr blocked: a full pipe, a stopped terminal, a stuck journal)
@@ -39,7 +41,8 @@ internal sealed class LineWriter : IDisposable
     private long _appended;   // lines appended so far
     private long _written;    // of those, how many the writer has written (or tried to)
     private int _flushWaiters;
-    private bool _parked;
+    private bool _parked;     // waiting for the first line
+    private bool _lingering;  // waiting out the linger after a write
     private bool _stopping;
     private bool _exited;
 
@@ -85,9 +88,10 @@ internal sealed class LineWriter : IDisposable
             line.CopyTo(_pending.AsSpan(_length));
             _length = need;
             _appended++;
-            if (_parked)
+            if (_parked || (_lingering && need >= _options.WakeAt))
             {
                 _parked = false;
+                _lingering = false;
                 Monitor.PulseAll(_gate);
             }
         }
@@ -192,7 +196,12 @@ internal sealed class LineWriter : IDisposable
                     _spare = batch;
                     _written = appended;
                     Monitor.PulseAll(_gate);
-                    if (!_stopping && _flushWaiters == 0) Monitor.Wait(_gate, _options.Linger);
+                    if (!_stopping && _flushWaiters == 0 && _length < _options.WakeAt)
+                    {
+                        _lingering = true;
+                        Monitor.Wait(_gate, _options.Linger);
+                        _lingering = false;
+                    }
                 }
             }
         }

@@ -15,6 +15,12 @@ internal sealed record LineWriterOptions
     /// </summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Queued bytes that end a linger early: big enough that a burst is written in few large writes, small enough
+    /// that the writer starts long before <see cref="Capacity"/> is reached.
+    /// </summary>
+    public int WakeAt { get; init; } = 64 * 1024;
+
     /// <summary>How long Dispose waits for the queued lines to be written (MS's console logger waits 1.5 s).</summary>
     public TimeSpan DisposeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

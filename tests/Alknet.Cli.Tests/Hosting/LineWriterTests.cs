@@ -72,6 +72,21 @@ public sealed class LineWriterTests
     }
 
     [Test]
+    public void Append_BurstWhileLingering_WrittenWithoutWaitingOutTheLinger()
+    {
+        var sink = new LockedStream();
+        using var writer = new LineWriter(sink, new LineWriterOptions { Linger = TimeSpan.FromHours(1), WakeAt = 1024 });
+        writer.Append("first\n"u8);
+        Assert.That(SpinWait.SpinUntil(() => sink.Lines == 1, TimeSpan.FromSeconds(30)), Is.True, "the parked writer woke for the first line");
+
+        // The writer now lingers for an hour; a burst past WakeAt must cut that short (no Flush, no Dispose here).
+        var line = Encoding.UTF8.GetBytes(new string('y', 99) + "\n");
+        for (int i = 0; i < 20; i++) writer.Append(line);
+
+        Assert.That(SpinWait.SpinUntil(() => sink.Lines == 21, TimeSpan.FromSeconds(30)), Is.True, "the burst was written during the linger");
+    }
+
+    [Test]
     public void Dispose_SinkBlocked_ReturnsAfterItsTimeout()
     {
         using var sink = new BlockingStream();
@@ -125,6 +140,20 @@ public sealed class LineWriterTests
         copy[0] = (byte)('0' + i / 10);
         copy[1] = (byte)('0' + i % 10);
         return copy;
+    }
+
+    /// <summary>A memory sink that can be read while the writer thread writes to it.</summary>
+    private sealed class LockedStream : MemoryStream
+    {
+        private int _lines;
+
+        public int Lines => Volatile.Read(ref _lines);
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            lock (this) base.Write(buffer);
+            Interlocked.Add(ref _lines, buffer.Count((byte)'\n'));
+        }
     }
 
     private sealed class FailingStream : MemoryStream

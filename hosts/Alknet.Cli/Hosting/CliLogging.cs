@@ -8,9 +8,8 @@ namespace Alknet.Cli.Hosting;
 /// journal, fail2ban and a terminal all read the same lines. Stdout stays free for command output.
 /// <para>
 /// The provider is <see cref="LineLoggerProvider"/>, not AddSimpleConsole: same bytes per line, but formatted once
-/// into UTF-8 and written in batches by one thread, which took the per-connection cost of the connection log from
-/// ~40 µs of CPU to a few (docs/decisions/log-provider.md). Dispose the factory before exiting: that writes
-/// every queued line.
+/// into UTF-8 and written in batches by one thread, so a logging call costs no system call and no queue hop
+/// (docs/decisions/log-provider.md). Dispose the factory before exiting: that writes every queued line.
 /// </para>
 /// </summary>
 internal static class CliLogging

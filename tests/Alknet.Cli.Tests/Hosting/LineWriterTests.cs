@@ -79,11 +79,13 @@ public sealed class LineWriterTests
         writer.Append("first\n"u8);
         Assert.That(SpinWait.SpinUntil(() => sink.Lines == 1, TimeSpan.FromSeconds(30)), Is.True, "the parked writer woke for the first line");
 
-        // The writer now lingers for an hour; a burst past WakeAt must cut that short (no Flush, no Dispose here).
+        // The writer now lingers for an hour; the line that takes the queue past WakeAt must cut that short (no Flush,
+        // no Dispose here). Eleven 100-byte lines: only the eleventh reaches 1024, so all eleven go in that batch.
+        // (Lines after a wake that stay below WakeAt would wait out the linger, as designed.)
         var line = Encoding.UTF8.GetBytes(new string('y', 99) + "\n");
-        for (int i = 0; i < 20; i++) writer.Append(line);
+        for (int i = 0; i < 11; i++) writer.Append(line);
 
-        Assert.That(SpinWait.SpinUntil(() => sink.Lines == 21, TimeSpan.FromSeconds(30)), Is.True, "the burst was written during the linger");
+        Assert.That(SpinWait.SpinUntil(() => sink.Lines == 12, TimeSpan.FromSeconds(30)), Is.True, "the burst was written during the linger");
     }
 
     [Test]

@@ -117,6 +117,16 @@ internal static class ChaCha20Block16
         }
     }
 
+    /// <summary>
+    /// Only lanes 0–7 of <paramref name="state"/>: 8 keystream blocks (512 bytes) with the 8-lane kernel, for a tail
+    /// that needs no more (with AVX-512 the 8-lane kernel uses AVX-512VL rotations and 32 registers).
+    /// </summary>
+    public static void ComputeLow8(ReadOnlySpan<Vector512<uint>> state, Span<byte> keystream)
+    {
+        LibCrypto.CheckLength(state.Length, Lanes, nameof(state));
+        Compute8(MemoryMarshal.Cast<Vector512<uint>, Vector256<uint>>(state), 0, 2, keystream);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compute16(ReadOnlySpan<Vector512<uint>> state, Span<byte> keystream)
     {

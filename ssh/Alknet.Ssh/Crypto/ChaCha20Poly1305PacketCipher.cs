@@ -18,7 +18,8 @@ namespace Alknet.Ssh.Crypto;
 /// </list>
 /// <para>With AVX-512 or AVX2 (<see cref="ChaCha20Block16"/>) one 16-lane pass computes K_1's block 0 (lane 0) and K_2's
 /// blocks 0–14 (lanes 1–15): the length keystream, the Poly1305 key and the first 896 payload bytes. Further payload
-/// up to <see cref="VectorTailLimit"/> bytes takes more passes; beyond that, OpenSSL's EVP ChaCha20 continues from
+/// up to <see cref="VectorTailLimit"/> bytes takes more passes, the last one only 8 lanes wide when at most 8 blocks
+/// are left (a 1 KiB packet's last 3 blocks); beyond that, OpenSSL's EVP ChaCha20 continues from
 /// block 15, as it is faster on long inputs. Without either all three keystreams come from EVP, one call each.</para>
 /// <para>This is not RFC 8439's AEAD (different nonce size, no associated-data padding), so the BCL's
 /// ChaCha20Poly1305 cannot be used.</para>
@@ -38,6 +39,9 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     /// equal at 4 KiB and EVP ahead beyond (8 KiB: 1.14 against 1.25 µs; 32 KiB: 4.6 against 5.6 µs).
     /// </summary>
     internal const int VectorTailLimit = 2 * 1024;
+
+    /// <summary>Keystream of one 8-lane half pass, used for tails of at most 8 blocks.</summary>
+    private const int HalfPass = ChaCha20Block16.OutputSize / 2;
 
     private const int PolyKeyOffset = ChaCha20Block16.BlockSize;
     private const int PayloadOffset = 2 * ChaCha20Block16.BlockSize;
@@ -248,8 +252,19 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
             {
                 // Lane j is K_2's block counter + j. Payloads are far below 2^32 blocks, so word 13 stays zero.
                 _nextPass[12] = Vector512.Create(counter) + Vector512<uint>.Indices;
-                ChaCha20Block16.Compute(_kernel, _nextPass, _keystream);
-                int m = Math.Min(rest.Length, ChaCha20Block16.OutputSize);
+                int m;
+                if (rest.Length <= HalfPass)
+                {
+                    // At most 8 blocks left (a 1 KiB packet: 3): lanes 0–7 only.
+                    ChaCha20Block16.ComputeLow8(_nextPass, _keystream.AsSpan(0, HalfPass));
+                    m = rest.Length;
+                }
+                else
+                {
+                    ChaCha20Block16.Compute(_kernel, _nextPass, _keystream);
+                    m = Math.Min(rest.Length, ChaCha20Block16.OutputSize);
+                }
+
                 AesCtrKeystream.Xor(rest[..m], _keystream, rest[..m]);
                 rest = rest[m..];
                 counter += ChaCha20Block16.Lanes;

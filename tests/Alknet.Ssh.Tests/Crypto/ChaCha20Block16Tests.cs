@@ -122,5 +122,9 @@ public sealed class ChaCha20Block16Tests
         ChaCha20Block16.Compute(ChaCha20Kernel.Avx512, state, a);
         ChaCha20Block16.Compute(ChaCha20Kernel.Avx2, state, b);
         Assert.That(b, Is.EqualTo(a));
+
+        var low = new byte[ChaCha20Block16.OutputSize / 2];
+        ChaCha20Block16.ComputeLow8(state, low);
+        Assert.That(low, Is.EqualTo(a.AsSpan(0, low.Length).ToArray()), "the 8-lane half pass is lanes 0–7");
     }
 }

@@ -11,10 +11,12 @@ namespace Alknet.Ssh.Tests.Crypto;
 public sealed class ChaCha20Poly1305PathTests
 {
     // Body = 1 + payload + padding (≥ 4, to a multiple of 8): payloads chosen so bodies fall on both sides of the
-    // first pass (896 bytes), of one more pass (1920) and of the EVP tail limit (896 + 2048), plus 0–65 and 32 KiB.
+    // first pass (896 bytes), of a half pass after it (1408) or after a full one (2432), of one more pass (1920) and of
+    // the EVP tail limit (896 + 2048), plus 0–65 and 32 KiB.
     private static readonly int[] Payloads =
     [
-        0, 1, 15, 16, 63, 64, 65, 880, 887, 888, 895, 896, 1024, 1904, 1911, 1912, 1920, 2928, 2935, 2936, 2944, 2952, 4984, 32768,
+        0, 1, 15, 16, 63, 64, 65, 880, 887, 888, 895, 896, 1024, 1400, 1404, 1904, 1911, 1912, 1920, 2400, 2430, 2928, 2935, 2936,
+        2944, 2952, 4984, 32768,
     ];
 
     public static readonly string[] Kernels = ChaCha20Block16Tests.Kernels;

@@ -23,7 +23,7 @@ namespace Alknet.Bench;
 /// length prefix, then <see cref="IPacketCipher.Open"/> of the whole packet, both with the sequence number the
 /// receiver expects next. The ring is sealed by the long-lived sender in the iteration setup (untimed) with exactly
 /// those consecutive sequence numbers; opening restores the plaintext, which the next setup seals again. One
-/// iteration is one invocation of <see cref="Ring"/> packets (≥ 20 µs), so the setup's own cost never enters the
+/// iteration is one invocation of <see cref="Ring"/> packets (≥ 12 µs), so the setup's own cost never enters the
 /// measurement and the per-invocation harness overhead is a few ns per 32 packets.</para>
 /// <para><b>Seal</b> seals a ring of the same size in place in the same order (the payload bytes do not change the
 /// cost), with its own cipher and no setup. <b>RoundTrip</b> seals, peeks and opens each packet of the ring on the same pair with no setup at all;
@@ -344,7 +344,7 @@ public class AesCtrHmacCipherBenchmarks : CipherBenchmarks
 /// <summary>
 /// In-process toolchain (BenchmarkDotNet 0.14 does not know net10.0 as a runtime moniker). One invocation per
 /// iteration, each a whole ring of <see cref="CipherBenchmarks.Ring"/> packets, so that Open's iteration setup
-/// (re-sealing the ring) sits between iterations and never inside one. Iterations are short (20 µs–1 ms) and many,
+/// (re-sealing the ring) sits between iterations and never inside one. Iterations are short (12 µs–1.5 ms) and many,
 /// so on a shared machine the Min column shows undisturbed iterations.
 /// </summary>
 public sealed class CipherBenchmarkConfig : ManualConfig

@@ -16,10 +16,11 @@ namespace Alknet.Ssh.Crypto;
 /// length before it has the whole packet.</item>
 /// <item>Tag = Poly1305(encrypted length ‖ encrypted body), checked in constant time before anything is decrypted.</item>
 /// </list>
-/// <para>With AVX-512 (<see cref="ChaCha20Block16"/>) one 16-lane pass computes K_1's block 0 (lane 0) and K_2's
+/// <para>With AVX-512 or AVX2 (<see cref="ChaCha20Block16"/>) one 16-lane pass computes K_1's block 0 (lane 0) and K_2's
 /// blocks 0–14 (lanes 1–15): the length keystream, the Poly1305 key and the first 896 payload bytes. Further payload
-/// up to <see cref="VectorTailLimit"/> bytes takes more passes; beyond that, OpenSSL's EVP ChaCha20 continues from
-/// block 15, as it is faster on long inputs. Without AVX-512 all three keystreams come from EVP, one call each.</para>
+/// up to <see cref="VectorTailLimit"/> bytes takes more passes, the last one only 8 lanes wide when at most 8 blocks
+/// are left (a 1 KiB packet's last 3 blocks); beyond that, OpenSSL's EVP ChaCha20 continues from
+/// block 15, as it is faster on long inputs. Without either all three keystreams come from EVP, one call each.</para>
 /// <para>This is not RFC 8439's AEAD (different nonce size, no associated-data padding), so the BCL's
 /// ChaCha20Poly1305 cannot be used.</para>
 /// </remarks>
@@ -39,9 +40,13 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     /// </summary>
     internal const int VectorTailLimit = 2 * 1024;
 
+    /// <summary>Keystream of one 8-lane half pass, used for tails of at most 8 blocks.</summary>
+    private const int HalfPass = ChaCha20Block16.OutputSize / 2;
+
     private const int PolyKeyOffset = ChaCha20Block16.BlockSize;
     private const int PayloadOffset = 2 * ChaCha20Block16.BlockSize;
 
+    private readonly ChaCha20Kernel _kernel;
     private readonly bool _vectorized;
     private readonly ChaCha20Stream _main;
     private readonly ChaCha20Stream _length;
@@ -65,19 +70,27 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     private bool _peeked;
 
     public ChaCha20Poly1305PacketCipher(ReadOnlySpan<byte> key)
-        : this(key, ChaCha20Block16.IsSupported)
+        : this(key, ChaCha20Block16.Best)
     {
     }
 
     /// <param name="key">K_2 ‖ K_1.</param>
-    /// <param name="vectorized">False forces the EVP-only path (tests compare the two); ignored without AVX-512.</param>
+    /// <param name="vectorized">False forces the EVP-only path (tests compare the two); true takes the best kernel.</param>
     internal ChaCha20Poly1305PacketCipher(ReadOnlySpan<byte> key, bool vectorized)
+        : this(key, vectorized ? ChaCha20Block16.Best : ChaCha20Kernel.None)
+    {
+    }
+
+    /// <param name="key">K_2 ‖ K_1.</param>
+    /// <param name="kernel">The keystream kernel (tests force each one); one this CPU cannot run means EVP.</param>
+    internal ChaCha20Poly1305PacketCipher(ReadOnlySpan<byte> key, ChaCha20Kernel kernel)
     {
         LibCrypto.CheckLength(key.Length, KeySize, nameof(key));
         _main = new ChaCha20Stream(key[..32]);
         _length = new ChaCha20Stream(key[32..]);
         _poly = new Poly1305Mac();
-        _vectorized = vectorized && ChaCha20Block16.IsSupported;
+        _kernel = ChaCha20Block16.Supports(kernel) ? kernel : ChaCha20Kernel.None;
+        _vectorized = _kernel != ChaCha20Kernel.None;
         if (_vectorized)
         {
             _firstPass = new Vector512<uint>[ChaCha20Block16.Lanes];
@@ -210,7 +223,7 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     private void FirstPass(uint sequenceNumber)
     {
         SetNonce(_firstPass, sequenceNumber);
-        ChaCha20Block16.Compute(_firstPass, _keystream);
+        ChaCha20Block16.Compute(_kernel, _firstPass, _keystream);
     }
 
     /// <summary>
@@ -239,8 +252,19 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
             {
                 // Lane j is K_2's block counter + j. Payloads are far below 2^32 blocks, so word 13 stays zero.
                 _nextPass[12] = Vector512.Create(counter) + Vector512<uint>.Indices;
-                ChaCha20Block16.Compute(_nextPass, _keystream);
-                int m = Math.Min(rest.Length, ChaCha20Block16.OutputSize);
+                int m;
+                if (rest.Length <= HalfPass)
+                {
+                    // At most 8 blocks left (a 1 KiB packet: 3): lanes 0–7 only.
+                    ChaCha20Block16.ComputeLow8(_nextPass, _keystream.AsSpan(0, HalfPass));
+                    m = rest.Length;
+                }
+                else
+                {
+                    ChaCha20Block16.Compute(_kernel, _nextPass, _keystream);
+                    m = Math.Min(rest.Length, ChaCha20Block16.OutputSize);
+                }
+
                 AesCtrKeystream.Xor(rest[..m], _keystream, rest[..m]);
                 rest = rest[m..];
                 counter += ChaCha20Block16.Lanes;

@@ -38,6 +38,8 @@ public sealed class ServeSessionLimitTests
             Assert.That(ssh.Log, Does.Contain("Received disconnect from 127.0.0.1"), ssh.Tail());
             Assert.That(ssh.Log, Does.Not.Contain($"Offering public key: {serve.ClientKeyPath} "), "the authorized key comes after the limit and is never offered");
             Assert.That(ssh.Log, Does.Not.Contain("Authenticated to "));
+            // The close line comes after every failure line: once it is out, so are they (log lines leave in order).
+            Assert.That(await serve.WaitForLogLineAsync("connection closed id=1 ", "too many authentication failures"), Is.True, serve.Process.StdErr);
             var failures = serve.Process.StdErr.Split('\n').Where(l => l.Contains("auth failed peer=127.0.0.1:", StringComparison.Ordinal)).ToArray();
             Assert.That(failures, Has.Length.EqualTo(limit), serve.Process.StdErr);
             for (var i = 0; i < limit; i++)
@@ -46,7 +48,6 @@ public sealed class ServeSessionLimitTests
                 Assert.That(failures[i], Does.Contain("user=tunnel-user").And.Contain($"key={fingerprint}"), $"failure {i + 1} names the key that was refused");
             }
 
-            Assert.That(await serve.WaitForLogLineAsync("connection closed id=1 ", "too many authentication failures"), Is.True, serve.Process.StdErr);
         }
         finally
         {

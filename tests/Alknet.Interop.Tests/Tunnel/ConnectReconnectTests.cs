@@ -121,7 +121,7 @@ public sealed class ConnectReconnectTests
             TunnelTraffic.AssertSameBytes(payload, await TunnelTraffic.EchoAsync(remote, payload, halfClose: true), "-R registered on the new session");
         }
 
-        Assert.That(_serve.Process.StdErr, Does.Contain("auth accepted"), "the restarted server authenticated the new session");
+        Assert.That(await _serve.WaitForLogLineAsync("auth accepted"), Is.True, "the restarted server authenticated the new session");
         AssertNoDestinationLogged();
     }
 }

@@ -55,6 +55,7 @@ public sealed class SshChannel : IConnection
     private volatile bool _inputCompleted;
     private int _disposed;
     private int _pumpFinished;
+    private int _adjustLoopStarted;
     private int _freed;
 
     internal SshChannel(SshConnection connection, string channelType, uint localId, uint localWindow, uint localMaxPacket)
@@ -113,8 +114,9 @@ public sealed class SshChannel : IConnection
         // A peer announcing a tiny maximum packet still gets at least one byte per packet; more than our packet
         // writer carries is capped.
         _remoteMaxPacket = Math.Clamp(remoteMaxPacket, 1u, (uint)(Transport.PacketWriter.MaxPayload - ChannelData.Overhead));
-        _pump = Task.Run(PumpAsync);
-        _ = Task.Run(AdjustLoopAsync);
+        // Started inline: nobody has the channel yet, so its send pipe is empty and the pump runs only up to its first
+        // read, which waits. A thread-pool start would cost a hand-off per channel for nothing.
+        _pump = PumpAsync();
         _opened.TrySetResult();
     }
 
@@ -217,7 +219,12 @@ public sealed class SshChannel : IConnection
 
     internal void OnConsumed(long bytes)
     {
-        if (Interlocked.Add(ref _consumed, bytes) >= _adjustThreshold) _adjustSignal.Set();
+        if (Interlocked.Add(ref _consumed, bytes) < _adjustThreshold) return;
+        // The loop that gives window back starts the first time there is window to give: most channels behind a SOCKS5
+        // front end are short and never need it, and so never pay for its start and its exit on the thread pool.
+        if (Volatile.Read(ref _adjustLoopStarted) == 0 && Interlocked.Exchange(ref _adjustLoopStarted, 1) == 0)
+            _ = Task.Run(AdjustLoopAsync);
+        _adjustSignal.Set();
     }
 
     /// <summary>

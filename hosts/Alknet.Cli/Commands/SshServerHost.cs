@@ -39,7 +39,7 @@ internal sealed class SshServerHost : IAsyncDisposable
 
     public static SshServerHost Bind(IPEndPoint endpoint, SshServerOptions options, ServeSettings settings, ILogger logger)
     {
-        var host = new SshServerHost(SocketListener.Bind(endpoint, 512, SshSocketTuning.Pool, SshSocketTuning.Options), options, settings, logger);
+        var host = new SshServerHost(SocketListener.Bind(endpoint, 512, MeasurementKnobs.SessionSocket.Pool, MeasurementKnobs.SessionSocket.Options), options, settings, logger);
         ServeLog.Listening(logger, host.LocalEndPoint);
         return host;
     }
@@ -96,7 +96,7 @@ internal sealed class SshServerHost : IAsyncDisposable
             {
                 var connection = new SshConnection(c.Session, new SshConnectionOptions
                 {
-                    AlknetPeerWindowSize = PeerWindowOverride.Get(DefaultPeerWindow),
+                    AlknetPeerWindowSize = MeasurementKnobs.PeerWindow(DefaultPeerWindow),
                     Handler = forwarding,
                     MaxChannels = _settings.MaxChannelsPerSession,
                     KeepaliveInterval = _settings.KeepaliveInterval,

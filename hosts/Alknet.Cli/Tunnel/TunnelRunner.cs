@@ -47,7 +47,7 @@ internal static class TunnelRunner
             RemoteForwards = [.. settings.RemoteForwards.Select(f => new RemoteForwardRequest(f.RequestedBindAddress, f.BindPort, f.Target))],
             Connection = new SshConnectionOptions
             {
-                AlknetPeerWindowSize = PeerWindowOverride.Get(new SshConnectionOptions().AlknetPeerWindowSize),
+                AlknetPeerWindowSize = MeasurementKnobs.PeerWindow(new SshConnectionOptions().AlknetPeerWindowSize),
                 KeepaliveInterval = settings.KeepaliveInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : settings.KeepaliveInterval,
                 KeepaliveCountMax = settings.KeepaliveCountMax,
             },

@@ -1,4 +1,5 @@
 using System.Net;
+using Alknet.Cli.Hosting;
 using Alknet.Engine.Dialing;
 using Alknet.Engine.Socks5;
 using Alknet.Ssh;
@@ -63,8 +64,8 @@ internal sealed record TunnelSettings
         {
             ConnectTimeout = ConnectTimeout,
             HandshakeTimeout = ConnectTimeout,
-            Pool = SshSocketTuning.Pool,
-            Connection = SshSocketTuning.Options,
+            Pool = MeasurementKnobs.SessionSocket.Pool,
+            Connection = MeasurementKnobs.SessionSocket.Options,
         });
 
     /// <summary>

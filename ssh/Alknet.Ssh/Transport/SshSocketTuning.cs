@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using Alknet.Engine.Buffers;
 using Alknet.Engine.Transport;
 
@@ -13,41 +12,35 @@ namespace Alknet.Ssh.Transport;
 /// <remarks>
 /// An idle session still holds no block (the zero-byte wait before each receive is kept), so the larger block costs
 /// memory only while data is actually in flight. See docs/decisions/session-socket.md for the measurements.
+/// One instance per process and block size: its pool keeps the blocks it hands out.
 /// </remarks>
-public static class SshSocketTuning
+public sealed class SshSocketTuning
 {
     /// <summary>Default receive block for session sockets: four 32 KiB CHANNEL_DATA packets per receive.</summary>
     public const int DefaultBlockSize = 128 * 1024;
 
-    /// <summary>
-    /// The block size in use. <c>ALKNET_SESSION_BLOCK</c> (bytes) overrides it, for measurement only, like
-    /// <c>ALKNET_PEER_WINDOW</c>.
-    /// </summary>
-    public static int BlockSize { get; } = ReadBlockSize();
+    /// <summary>The tuning every session socket uses unless a measurement asks for another block size.</summary>
+    public static SshSocketTuning Default { get; } = new(DefaultBlockSize);
+
+    /// <param name="blockSize">At least 32 KiB, so that a block-sized CHANNEL_DATA packet always fits one block.</param>
+    public SshSocketTuning(int blockSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, PinnedBlockMemoryPool.DefaultBlockSize);
+        BlockSize = blockSize;
+        Pool = blockSize == PinnedBlockMemoryPool.DefaultBlockSize ? PinnedBlockMemoryPool.Shared : new PinnedBlockMemoryPool(blockSize);
+        // At most 1 MiB unread and 1 MiB unsent per session socket, whatever the block size: the same order as the
+        // transport's own write-queue bound, so a stalled peer is felt as TCP backpressure, not as memory growth.
+        Options = new SocketConnectionOptions
+        {
+            MaxReadBufferSize = Math.Max(1024 * 1024, 2 * blockSize),
+            MaxWriteBufferSize = Math.Max(1024 * 1024, 2 * blockSize),
+        };
+    }
+
+    public int BlockSize { get; }
 
     /// <summary>The pool session sockets rent from (blocks of <see cref="BlockSize"/> bytes).</summary>
-    public static MemoryPool<byte> Pool { get; } = BlockSize == PinnedBlockMemoryPool.DefaultBlockSize
-        ? PinnedBlockMemoryPool.Shared
-        : new PinnedBlockMemoryPool(BlockSize);
+    public MemoryPool<byte> Pool { get; }
 
-    /// <summary>
-    /// At most 1 MiB unread and 1 MiB unsent per session socket, whatever the block size: the same order as the
-    /// transport's own write-queue bound, so a stalled peer is felt as TCP backpressure, not as memory growth.
-    /// </summary>
-    public static SocketConnectionOptions Options { get; } = new()
-    {
-        MaxReadBufferSize = Math.Max(1024 * 1024, 2 * BlockSize),
-        MaxWriteBufferSize = Math.Max(1024 * 1024, 2 * BlockSize),
-    };
-
-    private static int ReadBlockSize()
-    {
-        var text = Environment.GetEnvironmentVariable("ALKNET_SESSION_BLOCK");
-        if (text is not null && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-            && size is >= 4096 and <= 1024 * 1024)
-        {
-            return size;
-        }
-        return DefaultBlockSize;
-    }
+    public SocketConnectionOptions Options { get; }
 }

@@ -11,6 +11,16 @@ namespace Alknet.Ssh.Tests.Connection;
 [CancelAfter(60_000)]
 public class ChannelInputFailureTests
 {
+    // A session that ended would leave the other channel's transfer waiting forever: bound every wait, so the failure
+    // is a message, not a hung run.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private static async Task Within(Task step, string what)
+    {
+        if (await Task.WhenAny(step, Task.Delay(Bound)) != step) Assert.Fail($"{what} did not finish within {Bound.TotalSeconds} s: the session probably ended");
+        await step;
+    }
+
     [Test]
     public async Task Input_CompletedWithErrorWhilePeerSends_SessionSurvives()
     {
@@ -34,16 +44,19 @@ public class ChannelInputFailureTests
         await using var pair = await ConnectionPair.StartAsync(handler);
         var doomed = await pair.Client.OpenDirectTcpIpAsync("h", 1, "127.0.0.1", 1);
         await doomed.Output.WriteAsync(new byte[] { 1 });
-        await failed.Task;
+        await Within(failed.Task, "the server completing the first channel's Input");
         // More data for the channel whose Input is gone, well within its window.
-        await PipeData.WriteAllAsync(doomed.Output, PipeData.Random(1024 * 1024), 32 * 1024, complete: false);
+        await Within(PipeData.WriteAllAsync(doomed.Output, PipeData.Random(1024 * 1024), 32 * 1024, complete: false), "writing to the failed channel");
 
-        var other = await pair.Client.OpenDirectTcpIpAsync("h", 2, "127.0.0.1", 1);
+        var opening = pair.Client.OpenDirectTcpIpAsync("h", 2, "127.0.0.1", 1);
+        await Within(opening, "opening another channel");
+        var other = await opening;
         await using (other)
         {
             var data = PipeData.Random(100_000);
             var reading = PipeData.ReadAllAsync(other.Input);
-            await PipeData.WriteAllAsync(other.Output, data, 10_000);
+            await Within(PipeData.WriteAllAsync(other.Output, data, 10_000), "writing to the other channel");
+            await Within(reading, "the other channel's echo");
             Assert.That(await reading, Is.EqualTo(data));
         }
         Assert.That(pair.Client.IsEnded || pair.Server.IsEnded, Is.False, "the session survived");

@@ -40,6 +40,40 @@ public sealed class RawSshConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Connects where the server is expected to drop the connection before any SSH byte, and returns this side's port
+    /// (for the server's log line) with what arrived before the close.
+    /// </summary>
+    /// <remarks>
+    /// The local port is bound before connecting because the connect itself may fail: the kernel completes the
+    /// handshake before the server accepts, and the server's reset can reach this socket before the client has
+    /// seen its connect complete. A reset at connect is the same answer as a reset after it.
+    /// </remarks>
+    public static async Task<(int LocalPort, byte[] Received)> ConnectExpectingCloseAsync(IPAddress address, int port)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(address, 0));
+        int localPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        try
+        {
+            using var cts = new CancellationTokenSource(IoTimeout);
+            await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token).ConfigureAwait(false);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            socket.Dispose();
+            return (localPort, []);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        await using var connection = new RawSshConnection(socket);
+        return (localPort, await connection.ReadUntilClosedAsync().ConfigureAwait(false));
+    }
+
     /// <summary>Reads the server's identification line (without CR LF); fails the test on close or timeout.</summary>
     public async Task<string> ReadVersionLineAsync()
     {

@@ -23,12 +23,11 @@ public sealed class ServeConnectionLimitTests
         await using var second = await RawSshConnection.ConnectAsync(IPAddress.Loopback, serve.Port);
         Assert.That(await second.ReadVersionLineAsync(), Does.StartWith("SSH-2.0-"));
 
-        await using var third = await RawSshConnection.ConnectAsync(IPAddress.Loopback, serve.Port);
-        var received = await third.ReadUntilClosedAsync();
+        var (thirdPort, received) = await RawSshConnection.ConnectExpectingCloseAsync(IPAddress.Loopback, serve.Port);
 
         Assert.That(received, Is.Empty, "a refused connection must be closed before the server's version line");
-        var logged = await serve.WaitForLogLineAsync("connection refused", $"peer=127.0.0.1:{third.LocalPort} ", "per-ip limit 2");
-        Assert.That(logged, Is.True, $"the refusal must be one log line naming the peer 127.0.0.1:{third.LocalPort}:\n{serve.Process.StdErr}");
+        var logged = await serve.WaitForLogLineAsync("connection refused", $"peer=127.0.0.1:{thirdPort} ", "per-ip limit 2");
+        Assert.That(logged, Is.True, $"the refusal must be one log line naming the peer 127.0.0.1:{thirdPort}:\n{serve.Process.StdErr}");
         // The first two carry on with the handshake: our version line in, the server's KEXINIT out.
         foreach (var connection in new[] { first, second })
         {
@@ -45,8 +44,8 @@ public sealed class ServeConnectionLimitTests
         await using (var holder = await RawSshConnection.ConnectAsync(IPAddress.Loopback, serve.Port))
         {
             Assert.That(await holder.ReadVersionLineAsync(), Does.StartWith("SSH-2.0-"));
-            await using var refused = await RawSshConnection.ConnectAsync(IPAddress.Loopback, serve.Port);
-            Assert.That(await refused.ReadUntilClosedAsync(), Is.Empty);
+            var (_, refused) = await RawSshConnection.ConnectExpectingCloseAsync(IPAddress.Loopback, serve.Port);
+            Assert.That(refused, Is.Empty);
         }
 
         Assert.That(await serve.WaitForLogLineAsync("connection closed id=1 "), Is.True, serve.Process.StdErr);
@@ -66,12 +65,12 @@ public sealed class ServeConnectionLimitTests
         await using var first = await RawSshConnection.ConnectAsync(IPAddress.Loopback, serve.Port);
         Assert.That(await first.ReadVersionLineAsync(), Does.StartWith("SSH-2.0-"));
 
-        await using var second = await RawSshConnection.ConnectAsync(IPAddress.Loopback, serve.Port);
-        Assert.That(await second.ReadUntilClosedAsync(), Is.Empty);
+        var (secondPort, secondReceived) = await RawSshConnection.ConnectExpectingCloseAsync(IPAddress.Loopback, serve.Port);
+        Assert.That(secondReceived, Is.Empty);
         await using var otherAddress = await RawSshConnection.ConnectAsync(IPAddress.IPv6Loopback, serve.Port);
 
         Assert.That(await otherAddress.ReadVersionLineAsync(), Does.StartWith("SSH-2.0-"), "::1 is another address with its own count");
-        Assert.That(await serve.WaitForLogLineAsync("connection refused", $"peer=127.0.0.1:{second.LocalPort} "), Is.True, serve.Process.StdErr);
+        Assert.That(await serve.WaitForLogLineAsync("connection refused", $"peer=127.0.0.1:{secondPort} "), Is.True, serve.Process.StdErr);
         Assert.That(serve.Process.StdErr, Does.Not.Contain("::ffff:"), "IPv4 clients are logged as IPv4, which fail2ban bans as such");
     }
 

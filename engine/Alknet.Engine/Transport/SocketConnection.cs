@@ -11,7 +11,8 @@ namespace Alknet.Engine.Transport;
 /// </summary>
 /// <remarks>
 /// <para>Receive loop: a zero-byte receive waits for data without holding memory (a wake-up that finds the
-/// socket not readable waits again), then the loop rents pool memory, receives into it and flushes it to
+/// socket not readable waits again), except straight after a receive that filled its buffer, when more data is
+/// almost always queued; then the loop rents pool memory, receives into it and flushes it to
 /// <see cref="Input"/>. The peer's FIN completes <see cref="Input"/>;
 /// a socket error completes it with an <see cref="IOException"/> once the bytes received before it are read. When the application has more than
 /// <see cref="SocketConnectionOptions.MaxReadBufferSize"/> unread bytes, the loop stops reading (TCP flow
@@ -193,12 +194,16 @@ public sealed class SocketConnection : IConnection
     private async Task ReceiveLoopAsync()
     {
         var writer = _input.Writer;
+        bool lastFilled = false;
         Exception? error = null;
         try
         {
             while (true)
             {
-                if (_waitForData)
+                // A receive that filled its whole buffer says more is queued: receiving again at once saves the
+                // zero-byte wait's system call on every chunk of a bulk transfer. Only a short receive, after which
+                // the connection may go idle, waits without holding a block.
+                if (_waitForData && !lastFilled)
                 {
                     SocketOperationResult wait;
                     do
@@ -227,6 +232,7 @@ public sealed class SocketConnection : IConnection
                     break; // FIN: the peer will send nothing more.
                 }
 
+                lastFilled = received.BytesTransferred == memory.Length;
                 writer.Advance(received.BytesTransferred);
                 var flush = await writer.FlushAsync();
                 if (flush.IsCompleted || flush.IsCanceled)

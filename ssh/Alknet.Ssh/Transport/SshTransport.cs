@@ -474,7 +474,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
             {
                 if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
                 // Control messages never wait on the socket (see SshTransport.Flush.cs); only channel data does.
-                FlushNoWaitLocked();
+                FlushSoonLocked();
             }
             else if (_pendingBytes > _options.MaxQueuedBytesDuringKex)
             {
@@ -598,7 +598,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
         if (WriteMessageLocked(message, SshSession.SmallMessageCapacity))
         {
             if (_firstKexDone && !_kexInProgress && NeedsRekey()) StartKeyExchangeLocked();
-            FlushNoWaitLocked();
+            FlushSoonLocked();
         }
         else if (_pendingBytes > _options.MaxQueuedBytesDuringKex)
         {

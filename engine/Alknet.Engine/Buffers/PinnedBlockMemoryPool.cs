@@ -14,9 +14,11 @@ namespace Alknet.Engine.Buffers;
 /// bulk relay throughput (see docs/decisions/buffer-size.md).
 /// Requests larger than <see cref="BlockSize"/> are refused; <see cref="System.IO.Pipelines.Pipe"/> consults
 /// <see cref="MaxBufferSize"/> and serves such requests from the array pool instead.
-/// The pool does not shrink: blocks stay cached once allocated. <see cref="RentedCount"/> and
-/// <see cref="AllocatedCount"/> exist so tests can prove that idle connections hold nothing and that disposal
-/// returns everything.
+/// Blocks stay cached once allocated, so the pool grows to the most data that was ever in flight at once (bounded by
+/// the pipes' thresholds and the SSH windows). <see cref="TrimIdle"/> lets a host give back what a burst left behind:
+/// it drops the cached blocks that no rent needed since its previous call (the cache's low-water mark), which the GC
+/// can then return to the OS. <see cref="RentedCount"/> and <see cref="AllocatedCount"/> exist so tests can prove
+/// that idle connections hold nothing and that disposal returns everything.
 /// </remarks>
 public sealed class PinnedBlockMemoryPool : MemoryPool<byte>
 {
@@ -27,6 +29,10 @@ public sealed class PinnedBlockMemoryPool : MemoryPool<byte>
     private readonly bool _isShared;
     private long _rented;
     private long _allocated;
+    private int _cached;
+
+    // The fewest blocks the cache held since the last TrimIdle: that many sat unused for the whole interval.
+    private int _lowWater;
     private volatile bool _disposed;
 
     /// <summary>The process-wide pool every connection uses unless given another one. Never disposed.</summary>
@@ -60,8 +66,11 @@ public sealed class PinnedBlockMemoryPool : MemoryPool<byte>
     /// <summary>Blocks currently rented and not yet returned.</summary>
     public long RentedCount => Volatile.Read(ref _rented);
 
-    /// <summary>Blocks ever allocated by this pool (rented blocks plus cached ones).</summary>
+    /// <summary>Blocks this pool holds: rented ones plus cached ones (trimmed blocks are no longer counted).</summary>
     public long AllocatedCount => Volatile.Read(ref _allocated);
+
+    /// <summary>Blocks cached for reuse.</summary>
+    public int CachedCount => Volatile.Read(ref _cached);
 
     /// <inheritdoc />
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
@@ -75,10 +84,12 @@ public sealed class PinnedBlockMemoryPool : MemoryPool<byte>
         Interlocked.Increment(ref _rented);
         if (_blocks.TryDequeue(out var block))
         {
+            LowerLowWater(Interlocked.Decrement(ref _cached));
             block.OnRent();
             return block;
         }
 
+        LowerLowWater(0);
         Interlocked.Increment(ref _allocated);
         return new PinnedBlock(this, GC.AllocateUninitializedArray<byte>(BlockSize, pinned: true));
     }
@@ -89,6 +100,49 @@ public sealed class PinnedBlockMemoryPool : MemoryPool<byte>
         if (!_disposed)
         {
             _blocks.Enqueue(block);
+            Interlocked.Increment(ref _cached);
+        }
+    }
+
+    /// <summary>
+    /// Drops the cached blocks that sat unused since the previous call, keeping at least <paramref name="keepBlocks"/>
+    /// cached, and starts a new interval. Returns the bytes dropped; they are garbage once dropped, and go back to the
+    /// OS at the GC's next full collection that decommits (see the CLI's idle memory trimmer).
+    /// </summary>
+    /// <remarks>
+    /// Blocks in use, and blocks some connection needed during the interval, are never dropped, so a steady load keeps
+    /// its cache and allocates nothing. Only the cache shrinks; a block rented out and returned later goes back to
+    /// the cache as usual.
+    /// </remarks>
+    public long TrimIdle(int keepBlocks = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepBlocks);
+        int idle = Interlocked.Exchange(ref _lowWater, int.MaxValue);
+        int dropped = 0;
+        while (dropped < idle - keepBlocks && _blocks.TryDequeue(out _))
+        {
+            Interlocked.Decrement(ref _cached);
+            Interlocked.Decrement(ref _allocated);
+            dropped++;
+        }
+
+        // The next interval starts with what is cached now; rents in it lower the mark.
+        LowerLowWater(Volatile.Read(ref _cached));
+        return (long)dropped * BlockSize;
+    }
+
+    private void LowerLowWater(int cached)
+    {
+        int current = Volatile.Read(ref _lowWater);
+        while (cached < current)
+        {
+            int seen = Interlocked.CompareExchange(ref _lowWater, cached, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
         }
     }
 

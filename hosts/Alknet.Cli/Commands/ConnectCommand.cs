@@ -25,6 +25,7 @@ internal static class ConnectCommand
             using var loggers = CliLogging.Create(parse.GetValue(logLevel));
             var logger = loggers.CreateLogger("alknet.connect");
             using var shutdown = new ShutdownSignal();
+            using var trimmer = IdleMemoryTrimmer.Start(logger);
             return await TunnelRunner.RunAsync(settings, logger, shutdown.Token).ConfigureAwait(false);
         });
         return command;

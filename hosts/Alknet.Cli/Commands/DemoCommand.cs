@@ -46,6 +46,7 @@ internal static class DemoCommand
                 Logger = serveLog,
             };
             using var shutdown = new ShutdownSignal();
+            using var trimmer = IdleMemoryTrimmer.Start(serveLog);
             await using var server = SshServerHost.Bind(new IPEndPoint(IPAddress.Loopback, 0), serverOptions,
                 new ServeSettings(new DirectDialer(), MaxChannelsPerSession: 256, MaxConnectionsPerIp: 0), serveLog);
             var serverRun = server.RunAsync(TimeSpan.FromSeconds(2), shutdown.Token);

@@ -83,6 +83,7 @@ internal static class ServeCommand
                 Logger = logger,
             };
             using var shutdown = new ShutdownSignal();
+            using var trimmer = IdleMemoryTrimmer.Start(logger);
             SshServerHost host;
             try
             {

@@ -59,6 +59,7 @@ internal static class SocksCommand
             using var loggers = CliLogging.Create(parse.GetValue(logLevel));
             var logger = loggers.CreateLogger("alknet.socks");
             using var shutdown = new ShutdownSignal();
+            using var trimmer = IdleMemoryTrimmer.Start(logger);
             Socks5ProxyServer server;
             try
             {

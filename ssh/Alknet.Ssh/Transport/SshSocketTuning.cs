@@ -40,7 +40,7 @@ public sealed class SshSocketTuning
     public int BlockSize { get; }
 
     /// <summary>The pool session sockets rent from (blocks of <see cref="BlockSize"/> bytes).</summary>
-    public MemoryPool<byte> Pool { get; }
+    public PinnedBlockMemoryPool Pool { get; }
 
     public SocketConnectionOptions Options { get; }
 }

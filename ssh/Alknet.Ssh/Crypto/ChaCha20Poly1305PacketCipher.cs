@@ -17,10 +17,12 @@ namespace Alknet.Ssh.Crypto;
 /// <item>Tag = Poly1305(encrypted length ‖ encrypted body), checked in constant time before anything is decrypted.</item>
 /// </list>
 /// <para>With AVX-512 or AVX2 (<see cref="ChaCha20Block16"/>) one 16-lane pass computes K_1's block 0 (lane 0) and K_2's
-/// blocks 0–14 (lanes 1–15): the length keystream, the Poly1305 key and the first 896 payload bytes. Further payload
-/// up to <see cref="VectorTailLimit"/> bytes takes more passes, the last one only 8 lanes wide when at most 8 blocks
-/// are left (a 1 KiB packet's last 3 blocks); beyond that, OpenSSL's EVP ChaCha20 continues from
-/// block 15, as it is faster on long inputs. Without either all three keystreams come from EVP, one call each.</para>
+/// blocks 0–14 (lanes 1–15): the length keystream, the Poly1305 key and the first 896 payload bytes. With AVX-512 the
+/// same pass also computes K_2's blocks 15–18 in four more registers (<see cref="ChaCha20Block16.ComputePlus4"/>), so a
+/// packet body of up to 1152 bytes (a 1 KiB payload's is 1032) needs no second pass. Further payload up to
+/// <see cref="VectorTailLimit"/> bytes takes more passes, the last one only 8 lanes wide when at most 8 blocks are
+/// left; beyond that, OpenSSL's EVP ChaCha20 continues where the first pass stopped, as it is faster on long inputs.
+/// Without either all three keystreams come from EVP, one call each.</para>
 /// <para>This is not RFC 8439's AEAD (different nonce size, no associated-data padding), so the BCL's
 /// ChaCha20Poly1305 cannot be used.</para>
 /// </remarks>
@@ -30,8 +32,11 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     public const int TagSize = 16;
     private const int LengthFieldSize = 4;
 
-    /// <summary>Payload bytes the first vector pass covers: K_2 blocks 1–14.</summary>
+    /// <summary>Payload bytes a 16-lane first pass covers: K_2 blocks 1–14.</summary>
     internal const int FirstPassPayload = (ChaCha20Block16.Lanes - 2) * ChaCha20Block16.BlockSize;
+
+    /// <summary>Payload bytes the AVX-512 first pass covers, with its four extra blocks: K_2 blocks 1–18.</summary>
+    internal const int FirstPassPayloadPlus4 = FirstPassPayload + ChaCha20Block16.RowCount * ChaCha20Block16.BlockSize;
 
     /// <summary>
     /// Payload beyond the first pass up to this many bytes is keyed by more vector passes, longer payloads by one EVP
@@ -59,6 +64,12 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     private readonly Vector512<uint>[] _firstPass = [];
     private readonly Vector512<uint>[] _nextPass = [];
     private readonly byte[] _keystream = [];
+
+    // AVX-512 only: the four extra blocks of the first pass (K_2 blocks 15–18) in the row layout, and how far the first
+    // pass reaches (payload bytes, and the K_2 block counter where a further pass or EVP continues).
+    private readonly Vector512<uint>[] _firstPassRows = [];
+    private readonly int _firstPassPayload;
+    private readonly uint _nextCounter;
 
     // EVP path: block 0 of K_2, whose first 32 bytes are the one-time Poly1305 key; and the length keystream.
     private readonly byte[] _block0 = new byte[ChaCha20Stream.BlockSize];
@@ -95,7 +106,18 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         {
             _firstPass = new Vector512<uint>[ChaCha20Block16.Lanes];
             _nextPass = new Vector512<uint>[ChaCha20Block16.Lanes];
-            _keystream = new byte[ChaCha20Block16.OutputSize];
+            bool plus4 = _kernel == ChaCha20Kernel.Avx512;
+            _keystream = new byte[plus4 ? ChaCha20Block16.OutputSizePlus4 : ChaCha20Block16.OutputSize];
+            _firstPassPayload = plus4 ? FirstPassPayloadPlus4 : FirstPassPayload;
+            _nextCounter = (uint)(_firstPassPayload / ChaCha20Block16.BlockSize) + 1;
+            if (plus4)
+            {
+                // Row r holds words 4r … 4r + 3 of the blocks in its four 128-bit lanes; row 3 (counter, nonce) is
+                // completed per packet by SetNonce.
+                _firstPassRows = new Vector512<uint>[ChaCha20Block16.RowCount];
+                ChaCha20Block16.SetKeyRows(_firstPassRows, key[..32], FirstPassPayload / ChaCha20Block16.BlockSize + 1);
+            }
+
             ChaCha20Block16.SetKeyRows(_nextPass, key[..32]);
             ChaCha20Block16.SetKeyRows(_firstPass, key[32..]);
             Vector512<uint> lane0 = Vector512<uint>.Zero.WithElement(0, uint.MaxValue);
@@ -214,16 +236,26 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         CryptographicOperations.ZeroMemory(_keystream);
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_firstPass.AsSpan()));
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_nextPass.AsSpan()));
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_firstPassRows.AsSpan()));
     }
 
     /// <summary>
     /// Fills <see cref="_keystream"/> with K_1 block 0 (bytes 0–63; the length keystream is bytes 0–3) and K_2
-    /// blocks 0–14 (bytes 64–1023; the Poly1305 key is bytes 64–95, payload keystream from byte 128).
+    /// blocks 0–14 (bytes 64–1023; the Poly1305 key is bytes 64–95, payload keystream from byte 128), with AVX-512 also
+    /// K_2 blocks 15–18 (bytes 1024–1279).
     /// </summary>
     private void FirstPass(uint sequenceNumber)
     {
         SetNonce(_firstPass, sequenceNumber);
-        ChaCha20Block16.Compute(_kernel, _firstPass, _keystream);
+        if (_firstPassRows.Length != 0)
+        {
+            _firstPassRows[3] = ChaCha20Block16.RowNonce(_firstPassRows[3], sequenceNumber);
+            ChaCha20Block16.ComputePlus4(_firstPass, _firstPassRows, _keystream);
+        }
+        else
+        {
+            ChaCha20Block16.Compute(_kernel, _firstPass, _keystream);
+        }
     }
 
     /// <summary>
@@ -235,19 +267,19 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         Span<byte> length = packet[..LengthFieldSize];
         AesCtrKeystream.Xor(length, _keystream, length);
         Span<byte> body = packet[LengthFieldSize..];
-        int n = Math.Min(body.Length, FirstPassPayload);
+        int n = Math.Min(body.Length, _firstPassPayload);
         AesCtrKeystream.Xor(body[..n], _keystream.AsSpan(PayloadOffset), body[..n]);
         Span<byte> rest = body[n..];
         if (rest.Length > VectorTailLimit)
         {
-            // K_2 from block 15, where the first pass stopped.
-            _main.Reset(ChaCha20Block16.Lanes - 1, sequenceNumber);
+            // K_2 from where the first pass stopped.
+            _main.Reset(_nextCounter, sequenceNumber);
             _main.Transform(rest, rest);
         }
         else if (!rest.IsEmpty)
         {
             SetNonce(_nextPass, sequenceNumber);
-            uint counter = ChaCha20Block16.Lanes - 1;
+            uint counter = _nextCounter;
             while (!rest.IsEmpty)
             {
                 // Lane j is K_2's block counter + j. Payloads are far below 2^32 blocks, so word 13 stays zero.
@@ -255,13 +287,13 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
                 int m;
                 if (rest.Length <= HalfPass)
                 {
-                    // At most 8 blocks left (a 1 KiB packet: 3): lanes 0–7 only.
+                    // At most 8 blocks left: lanes 0–7 only.
                     ChaCha20Block16.ComputeLow8(_nextPass, _keystream.AsSpan(0, HalfPass));
                     m = rest.Length;
                 }
                 else
                 {
-                    ChaCha20Block16.Compute(_kernel, _nextPass, _keystream);
+                    ChaCha20Block16.Compute(_kernel, _nextPass, _keystream.AsSpan(0, ChaCha20Block16.OutputSize));
                     m = Math.Min(rest.Length, ChaCha20Block16.OutputSize);
                 }
 

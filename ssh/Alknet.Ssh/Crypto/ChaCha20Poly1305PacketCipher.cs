@@ -23,9 +23,9 @@ namespace Alknet.Ssh.Crypto;
 /// <see cref="VectorTailLimit"/> bytes takes more passes, the last one only 8 lanes wide when at most 8 blocks are
 /// left; beyond that, OpenSSL's EVP ChaCha20 continues where the first pass stopped, as it is faster on long inputs.
 /// Without either all three keystreams come from EVP, one call each.</para>
-/// <para>On the vector path the tag of a packet of up to <see cref="ManagedPolyLimit"/> bytes is computed by the managed
-/// <see cref="Poly1305"/> (its vector kernel from 256 bytes), which saves EVP_MAC's fixed cost; longer packets go
-/// through OpenSSL's EVP MAC, whose AVX-512 code is faster per byte.</para>
+/// <para>On the vector path the tag of a short packet (up to 1280 bytes with AVX-512, 256 without) is computed by the
+/// managed <see cref="Poly1305"/>, which saves EVP_MAC's fixed cost; longer packets go through OpenSSL's EVP MAC, whose
+/// AVX-512 IFMA code is faster per byte.</para>
 /// <para>This is not RFC 8439's AEAD (different nonce size, no associated-data padding), so the BCL's
 /// ChaCha20Poly1305 cannot be used.</para>
 /// </remarks>
@@ -48,15 +48,6 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     /// </summary>
     internal const int VectorTailLimit = 2 * 1024;
 
-    /// <summary>
-    /// Longest packet (length field + body) whose tag the managed Poly1305 computes on the vector path; longer ones use
-    /// the EVP MAC. Measured in one process (tight loop, best of 200 × 2000, three runs): managed AVX2 kernel against
-    /// EVP init + update + final, 16 bytes 0.03 against 0.09 µs, 1036 bytes 0.187–0.190 against 0.203–0.205 µs, 1152
-    /// bytes 0.186–0.190 against 0.188–0.195 µs, 1536 bytes 0.225–0.245 against 0.217–0.232 µs. (OpenSSL's own code
-    /// on this CPU uses AVX-512 IFMA, which .NET 10 does not expose.)
-    /// </summary>
-    internal const int ManagedPolyLimit = 1280;
-
     /// <summary>Keystream of one 8-lane half pass, used for tails of at most 8 blocks.</summary>
     private const int HalfPass = ChaCha20Block16.OutputSize / 2;
 
@@ -66,6 +57,10 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
     private readonly ChaCha20Kernel _kernel;
     private readonly bool _vectorized;
     private readonly Poly1305Kernel _polyKernel;
+
+    // Longest packet (length field + body) whose tag the managed Poly1305 computes on the vector path; longer ones use
+    // the EVP MAC (Poly1305.FasterThanEvpUpTo: 1280 bytes with the vector kernel, 256 with the scalar form).
+    private readonly int _managedPolyLimit;
     private readonly ChaCha20Stream _main;
     private readonly ChaCha20Stream _length;
     private readonly Poly1305Mac _poly;
@@ -117,8 +112,8 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
 
     /// <param name="key">K_2 ‖ K_1.</param>
     /// <param name="kernel">The keystream kernel (tests force each one); one this CPU cannot run means EVP.</param>
-    /// <param name="polyKernel">The managed Poly1305 kernel for packets up to <see cref="ManagedPolyLimit"/> bytes on
-    /// the vector path (tests force each one). The EVP path always uses the EVP MAC.</param>
+    /// <param name="polyKernel">The managed Poly1305 kernel for short packets on the vector path (tests force each
+    /// one). The EVP path always uses the EVP MAC.</param>
     internal ChaCha20Poly1305PacketCipher(ReadOnlySpan<byte> key, ChaCha20Kernel kernel, Poly1305Kernel polyKernel)
     {
         if (!Poly1305.Supports(polyKernel))
@@ -127,6 +122,7 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         }
 
         _polyKernel = polyKernel;
+        _managedPolyLimit = Poly1305.FasterThanEvpUpTo(polyKernel);
         LibCrypto.CheckLength(key.Length, KeySize, nameof(key));
         _main = new ChaCha20Stream(key[..32]);
         _length = new ChaCha20Stream(key[32..]);
@@ -373,10 +369,10 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         CryptographicOperations.ZeroMemory(_block0);
     }
 
-    /// <summary>The vector path's tag: the managed Poly1305 up to <see cref="ManagedPolyLimit"/> bytes, else EVP.</summary>
+    /// <summary>The vector path's tag: the managed Poly1305 where it is faster than EVP (see <see cref="Poly1305.FasterThanEvpUpTo"/>), else EVP.</summary>
     private void ComputeTag(ReadOnlySpan<byte> polyKey, ReadOnlySpan<byte> encryptedPacket, Span<byte> tag)
     {
-        if (encryptedPacket.Length <= ManagedPolyLimit)
+        if (encryptedPacket.Length <= _managedPolyLimit)
         {
             Poly1305.Mac(_polyKernel, polyKey, encryptedPacket, tag);
         }

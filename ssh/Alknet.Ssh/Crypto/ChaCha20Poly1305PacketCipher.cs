@@ -188,8 +188,8 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
             StartPayload(sequenceNumber);
             Span<byte> body = packet[LengthFieldSize..];
             _main.Transform(body, body);
-            _poly.Update(packet);
-            _poly.Final(mac);
+            _poly.Compute(_block0.AsSpan(0, Poly1305.KeySize), packet, mac);
+            CryptographicOperations.ZeroMemory(_block0);
         }
 
         _peeked = false;
@@ -239,8 +239,8 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         }
 
         StartPayload(sequenceNumber);
-        _poly.Update(packet);
-        _poly.Final(_expectedTag);
+        _poly.Compute(_block0.AsSpan(0, Poly1305.KeySize), packet, _expectedTag);
+        CryptographicOperations.ZeroMemory(_block0);
         if (!CryptographicOperations.FixedTimeEquals(_expectedTag, mac))
         {
             return false;
@@ -359,14 +359,15 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         _length.Transform(_lengthKeystream, _lengthKeystream);
     }
 
-    /// <summary>Derives the Poly1305 key from K_2 block 0 and leaves the K_2 stream positioned at block 1.</summary>
+    /// <summary>
+    /// Puts K_2 block 0 (the Poly1305 key is its first 32 bytes) in <see cref="_block0"/> and leaves the K_2 stream
+    /// positioned at block 1. The caller wipes <see cref="_block0"/> once the tag is computed.
+    /// </summary>
     private void StartPayload(uint sequenceNumber)
     {
         _main.Reset(0, sequenceNumber);
         Array.Clear(_block0);
         _main.Transform(_block0, _block0);
-        _poly.Init(_block0.AsSpan(0, Poly1305Mac.KeySize));
-        CryptographicOperations.ZeroMemory(_block0);
     }
 
     /// <summary>The vector path's tag: the managed Poly1305 where it is faster than EVP (see <see cref="Poly1305.FasterThanEvpUpTo"/>), else EVP.</summary>
@@ -378,9 +379,7 @@ internal sealed class ChaCha20Poly1305PacketCipher : IPacketCipher
         }
         else
         {
-            _poly.Init(polyKey);
-            _poly.Update(encryptedPacket);
-            _poly.Final(tag);
+            _poly.Compute(polyKey, encryptedPacket, tag);
         }
     }
 }

@@ -150,4 +150,19 @@ public sealed class Poly1305Tests
         Assert.That(Tag(Poly1305Kernel.Avx2, key, message), Is.EqualTo(Tag(Poly1305Kernel.Scalar, key, message)));
         Assert.That(Tag(Poly1305Kernel.Avx2, key, message), Is.EqualTo(EvpTag(key, message)));
     }
+
+    // The packet cipher's one-call EVP form (one handle reference, no GC transitions up to LibCrypto.ShortMacInput
+    // bytes, the ordinary calls beyond) against init, update and final, on both sides of that limit.
+    [Test]
+    public void EvpCompute_MatchesInitUpdateFinal([Values(0, 1, 15, 16, 17, 1036, 2047, 2048, 2049, 32784)] int length)
+    {
+        byte[] key = CipherTestSupport.Bytes(900 + length, Poly1305.KeySize);
+        byte[] message = CipherTestSupport.Bytes(901 + length, length);
+        using var evp = new Poly1305Mac();
+        var tag = new byte[Poly1305.TagSize];
+        evp.Compute(key, message, tag);
+        Assert.That(Convert.ToHexStringLower(tag), Is.EqualTo(EvpTag(key, message)));
+        evp.Compute(key, message, tag);
+        Assert.That(Convert.ToHexStringLower(tag), Is.EqualTo(EvpTag(key, message)), "the context is reusable");
+    }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -144,7 +143,6 @@ internal static partial class ChaCha20Block16
 
     /// <summary>One quarter round (§2.1) on the four columns of four row-layout blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    [SuppressMessage("Major Code Smell", "S107", Justification = "The four rows, kept in registers.")]
     private static void RowRound(ref Vector512<uint> a, ref Vector512<uint> b, ref Vector512<uint> c, ref Vector512<uint> d)
     {
         a += b; d = Avx512F.RotateLeft(d ^ a, 16);

@@ -135,6 +135,7 @@ internal static class Poly1305Avx2
 
     /// <summary>Splits h0 + h1·2^64 + h2·2^128 into 26-bit limbs (the last one takes all bits from 104 up).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [SuppressMessage("Major Code Smell", "S107", Justification = "Three words in, five limbs out, all in registers.")]
     private static void Limbs(ulong h0, ulong h1, ulong h2, out ulong l0, out ulong l1, out ulong l2, out ulong l3, out ulong l4)
     {
         l0 = h0 & Mask26;

@@ -23,7 +23,7 @@ namespace Alknet.Ssh.Crypto;
 /// (1 KiB packet ≈ 1.0 against 1.2–1.6 µs); with OpenSSL still on AVX-512 the two are even at 1 KiB. Without
 /// either, <see cref="Best"/> is <see cref="ChaCha20Kernel.None"/> and callers keep the EVP path.</para>
 /// </remarks>
-internal static class ChaCha20Block16
+internal static partial class ChaCha20Block16
 {
     public const int Lanes = 16;
     public const int BlockSize = 64;

@@ -480,6 +480,23 @@ public static unsafe partial class LibCrypto
     [LibraryImport(LibraryName)]
     internal static partial int EVP_MAC_final(nint ctx, byte* output, nuint* outl, nuint outsize);
 
+    // The same three calls for one packet's Poly1305 (Poly1305Mac.Compute, at most ShortMacInput bytes): each computes
+    // for well under a microsecond (1 KiB ≈ 0.1 µs), never blocks and never calls back into managed code, which is
+    // what SuppressGCTransition requires.
+    internal const int ShortMacInput = 2048;
+
+    [LibraryImport(LibraryName, EntryPoint = "EVP_MAC_init")]
+    [SuppressGCTransition]
+    internal static partial int EVP_MAC_initShort(nint ctx, byte* key, nuint keylen, nint parameters);
+
+    [LibraryImport(LibraryName, EntryPoint = "EVP_MAC_update")]
+    [SuppressGCTransition]
+    internal static partial int EVP_MAC_updateShort(nint ctx, byte* data, nuint datalen);
+
+    [LibraryImport(LibraryName, EntryPoint = "EVP_MAC_final")]
+    [SuppressGCTransition]
+    internal static partial int EVP_MAC_finalShort(nint ctx, byte* output, nuint* outl, nuint outsize);
+
     [LibraryImport(LibraryName)]
     internal static partial void ERR_clear_error();
 

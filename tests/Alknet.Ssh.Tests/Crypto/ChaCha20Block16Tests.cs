@@ -127,4 +127,44 @@ public sealed class ChaCha20Block16Tests
         ChaCha20Block16.ComputeLow8(state, low);
         Assert.That(low, Is.EqualTo(a.AsSpan(0, low.Length).ToArray()), "the 8-lane half pass is lanes 0–7");
     }
+
+    // The fused pass: its 16 lanes equal the plain AVX-512 pass on the same (arbitrary) lane states, and its four
+    // row-layout blocks are EVP's keystream at the row counters, for several keys, counters and nonces.
+    [Test]
+    public void ComputePlus4_LanesMatchComputeAndRowsMatchEvp([Range(0, 7)] int seed)
+    {
+        Require(nameof(ChaCha20Kernel.Avx512));
+        var random = new Random(seed);
+        var state = new System.Runtime.Intrinsics.Vector512<uint>[ChaCha20Block16.Lanes];
+        var words = new uint[ChaCha20Block16.Lanes];
+        for (int row = 0; row < state.Length; row++)
+        {
+            for (int lane = 0; lane < words.Length; lane++)
+            {
+                words[lane] = (uint)random.NextInt64(0, 1L << 32);
+            }
+
+            state[row] = System.Runtime.Intrinsics.Vector512.Create<uint>(words);
+        }
+
+        byte[] key = CipherTestSupport.Bytes(300 + seed, 32);
+        uint counter = (uint)random.Next(0, int.MaxValue);
+        uint sequence = (uint)random.NextInt64(0, 1L << 32);
+        var rows = new System.Runtime.Intrinsics.Vector512<uint>[ChaCha20Block16.RowCount];
+        ChaCha20Block16.SetKeyRows(rows, key, counter);
+        rows[3] = ChaCha20Block16.RowNonce(rows[3], sequence);
+
+        var fused = new byte[ChaCha20Block16.OutputSizePlus4];
+        ChaCha20Block16.ComputePlus4(state, rows, fused);
+        var lanes = new byte[ChaCha20Block16.OutputSize];
+        ChaCha20Block16.Compute(ChaCha20Kernel.Avx512, state, lanes);
+        Assert.That(fused.AsSpan(0, lanes.Length).ToArray(), Is.EqualTo(lanes), "the 16 lanes");
+
+        // Words 13–15 (0, 0, byte-swapped sequence number) as an RFC 8439 nonce: big-endian sequence number last.
+        var nonce = new byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(nonce.AsSpan(8), sequence);
+        var expected = new byte[4 * ChaCha20Block16.BlockSize];
+        LibCrypto.ChaCha20(key, counter, nonce, new byte[expected.Length], expected);
+        Assert.That(fused.AsSpan(lanes.Length).ToArray(), Is.EqualTo(expected), "the four row-layout blocks");
+    }
 }

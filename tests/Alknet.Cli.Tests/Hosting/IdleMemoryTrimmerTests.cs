@@ -1,4 +1,3 @@
-using System.Buffers;
 using Alknet.Cli.Hosting;
 using Alknet.Engine.Buffers;
 

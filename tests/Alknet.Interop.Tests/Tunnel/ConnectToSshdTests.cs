@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Alknet.Interop.Tests.Peers;
 using Alknet.Interop.Tests.Socks;
 
@@ -94,17 +95,28 @@ public sealed class ConnectToSshdTests
         var payload = TunnelTraffic.RandomBytes(3 * 1024 * 1024 + 9);
         Assert.That(_sshd.Process.StdErr, Does.Contain($"Allocated listen port {_remoteForwardPort}"),
             "premise: the port connect logged is the one sshd allocated");
-        // For "localhost" sshd allocates the port on ::1 first and then tries 127.0.0.1 with the same number, which
-        // may be taken ("bind [127.0.0.1]:N: Address already in use"); sshd then listens on ::1 only.
-        var address = _sshd.Process.StdErr.Contains($"Local forwarding listening on 127.0.0.1 port {_remoteForwardPort}.", StringComparison.Ordinal)
-            ? IPAddress.Loopback
-            : IPAddress.IPv6Loopback;
+        var address = AllocatingAddress(_sshd.Process.StdErr);
         using var socket = await TunnelTraffic.ConnectAsync(_remoteForwardPort, address);
 
         var echoed = await TunnelTraffic.EchoAsync(socket, payload, halfClose: true);
 
         TunnelTraffic.AssertSameBytes(payload, echoed, "-R echo via sshd");
         AssertNoDestinationLogged();
+    }
+
+    /// <summary>
+    /// The loopback address on which sshd allocated the -R port 0 listener. For "localhost" sshd binds each address
+    /// family in turn: the first bind asks for port 0 and gets the number; the others ask for that same number and
+    /// may fail ("bind [127.0.0.1]:N: Address already in use") because some other socket holds it. sshd logs
+    /// "Local forwarding listening on A port P." before each bind, so that line alone does not prove a listener;
+    /// the one with port 0 does, because its bind is the one that allocated the number.
+    /// </summary>
+    private static IPAddress AllocatingAddress(string sshdLog)
+    {
+        // The last such line: were the first family's port 0 bind to fail, the next family would ask for port 0 again.
+        var matches = Regex.Matches(sshdLog, @"Local forwarding listening on (\S+) port 0\.");
+        Assert.That(matches, Is.Not.Empty, "premise: sshd logs the port 0 bind\n" + sshdLog);
+        return IPAddress.Parse(matches[^1].Groups[1].Value);
     }
 
     [Test]

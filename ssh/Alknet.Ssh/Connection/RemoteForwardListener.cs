@@ -21,35 +21,66 @@ internal sealed class RemoteForwardListener : IAsyncDisposable
     /// <summary>The bound port, never 0.</summary>
     public ushort Port { get; }
 
+    /// <summary>How many of the requested addresses this listener covers.</summary>
+    internal int AddressCount => _sockets.Count;
+
     /// <summary>
-    /// Binds every address on <paramref name="port"/>. The first address must bind; later ones (IPv6 loopback on a
-    /// host without IPv6) may fail quietly, as sshd tolerates.
+    /// How often a port 0 request starts over with a fresh port when a later address finds the first one's number
+    /// taken. sshd does not retry: its listener then covers the first address only, so "-R 0:..." can hand out a port
+    /// that 127.0.0.1 (or ::1) refuses. A clash needs another socket on that exact number, so a few tries suffice.
     /// </summary>
-    public static RemoteForwardListener Bind(IReadOnlyList<IPAddress> addresses, ushort port)
+    internal const int PortZeroAttempts = 8;
+
+    /// <summary>
+    /// Binds every address on <paramref name="port"/>. The first address must bind; later ones may fail quietly, as
+    /// sshd tolerates (IPv6 loopback on a host without IPv6). For port 0, a later address whose number is in use makes
+    /// the whole set start over on a new number, so that one port works on every address.
+    /// </summary>
+    public static RemoteForwardListener Bind(IReadOnlyList<IPAddress> addresses, ushort port) =>
+        Bind(addresses, port, static endpoint => SocketListener.Bind(endpoint));
+
+    /// <summary><see cref="Bind(IReadOnlyList{IPAddress}, ushort)"/> with the socket binding supplied (tests).</summary>
+    internal static RemoteForwardListener Bind(IReadOnlyList<IPAddress> addresses, ushort port, Func<IPEndPoint, SocketListener> bind)
     {
-        var sockets = new List<SocketListener>();
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            sockets.Add(SocketListener.Bind(new IPEndPoint(addresses[0], port)));
-            ushort bound = (ushort)sockets[0].LocalEndPoint.Port;
-            for (int i = 1; i < addresses.Count; i++)
+            var sockets = new List<SocketListener>();
+            bool clashed = false;
+            try
             {
-                try
+                sockets.Add(bind(new IPEndPoint(addresses[0], port)));
+                ushort bound = (ushort)sockets[0].LocalEndPoint.Port;
+                for (int i = 1; i < addresses.Count; i++)
                 {
-                    sockets.Add(SocketListener.Bind(new IPEndPoint(addresses[i], bound)));
+                    try
+                    {
+                        sockets.Add(bind(new IPEndPoint(addresses[i], bound)));
+                    }
+                    catch (SocketException e) when (port == 0 && e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < PortZeroAttempts)
+                    {
+                        clashed = true;
+                        break;
+                    }
+                    catch (SocketException)
+                    {
+                        // This address family is not available here (or, on the last port 0 attempt, the number is
+                        // taken on it): the listener covers the addresses that did bind.
+                    }
                 }
-                catch (SocketException)
-                {
-                    // This address family is not available here.
-                }
+                if (!clashed) return new RemoteForwardListener(sockets, bound);
             }
-            return new RemoteForwardListener(sockets, bound);
+            catch
+            {
+                Close(sockets);
+                throw;
+            }
+            Close(sockets);
         }
-        catch
-        {
-            foreach (var s in sockets) _ = s.DisposeAsync().AsTask();
-            throw;
-        }
+    }
+
+    private static void Close(List<SocketListener> sockets)
+    {
+        foreach (var s in sockets) _ = s.DisposeAsync().AsTask();
     }
 
     /// <summary>Accepts on every socket until disposed; each connection runs <paramref name="serve"/> on its own.</summary>

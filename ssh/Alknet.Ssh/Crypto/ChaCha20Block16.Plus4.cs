@@ -99,38 +99,10 @@ internal static partial class ChaCha20Block16
             d = Avx512F.Shuffle(d, 0x39);
         }
 
-        x0 += state[0]; x1 += state[1]; x2 += state[2]; x3 += state[3];
-        x4 += state[4]; x5 += state[5]; x6 += state[6]; x7 += state[7];
-        x8 += state[8]; x9 += state[9]; x10 += state[10]; x11 += state[11];
-        x12 += state[12]; x13 += state[13]; x14 += state[14]; x15 += state[15];
         a += rows[0]; b += rows[1]; c += rows[2]; d += rows[3];
-
-        Swap1(ref x0, ref x1); Swap1(ref x2, ref x3); Swap1(ref x4, ref x5); Swap1(ref x6, ref x7);
-        Swap1(ref x8, ref x9); Swap1(ref x10, ref x11); Swap1(ref x12, ref x13); Swap1(ref x14, ref x15);
-        Swap2(ref x0, ref x2); Swap2(ref x1, ref x3); Swap2(ref x4, ref x6); Swap2(ref x5, ref x7);
-        Swap2(ref x8, ref x10); Swap2(ref x9, ref x11); Swap2(ref x12, ref x14); Swap2(ref x13, ref x15);
-        Swap4(ref x0, ref x4); Swap4(ref x1, ref x5); Swap4(ref x2, ref x6); Swap4(ref x3, ref x7);
-        Swap4(ref x8, ref x12); Swap4(ref x9, ref x13); Swap4(ref x10, ref x14); Swap4(ref x11, ref x15);
-        Swap8(ref x0, ref x8); Swap8(ref x1, ref x9); Swap8(ref x2, ref x10); Swap8(ref x3, ref x11);
-        Swap8(ref x4, ref x12); Swap8(ref x5, ref x13); Swap8(ref x6, ref x14); Swap8(ref x7, ref x15);
-
         ref byte o = ref MemoryMarshal.GetReference(keystream);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 0 * BlockSize), x0);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 1 * BlockSize), x1);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 2 * BlockSize), x2);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 3 * BlockSize), x3);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 4 * BlockSize), x4);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 5 * BlockSize), x5);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 6 * BlockSize), x6);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 7 * BlockSize), x7);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 8 * BlockSize), x8);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 9 * BlockSize), x9);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 10 * BlockSize), x10);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 11 * BlockSize), x11);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 12 * BlockSize), x12);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 13 * BlockSize), x13);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 14 * BlockSize), x14);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 15 * BlockSize), x15);
+        FeedForwardAndStore(state, ref o, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7,
+            ref x8, ref x9, ref x10, ref x11, ref x12, ref x13, ref x14, ref x15);
 
         // Row layout to blocks: a 4×4 transpose of 128-bit lanes (block j = lane j of a, b, c, d).
         Vector512<uint> ab01 = Avx512F.Shuffle4x128(a, b, 0x44), cd01 = Avx512F.Shuffle4x128(c, d, 0x44);

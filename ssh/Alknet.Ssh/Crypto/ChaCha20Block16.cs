@@ -144,6 +144,22 @@ internal static partial class ChaCha20Block16
                 ref x2, ref x7, ref x8, ref x13, ref x3, ref x4, ref x9, ref x14);
         }
 
+        FeedForwardAndStore(state, ref keystream[0], ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7,
+            ref x8, ref x9, ref x10, ref x11, ref x12, ref x13, ref x14, ref x15);
+    }
+
+    /// <summary>
+    /// The end of the 16-lane block function: add the input state (§2.3), transpose so each vector holds one block,
+    /// and store the 16 blocks at <paramref name="o"/>. Inlined into each pass, so the words stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [SuppressMessage("Major Code Smell", "S107", Justification = "Sixteen state words, kept in registers.")]
+    private static void FeedForwardAndStore(ReadOnlySpan<Vector512<uint>> state, ref byte o,
+        ref Vector512<uint> x0, ref Vector512<uint> x1, ref Vector512<uint> x2, ref Vector512<uint> x3,
+        ref Vector512<uint> x4, ref Vector512<uint> x5, ref Vector512<uint> x6, ref Vector512<uint> x7,
+        ref Vector512<uint> x8, ref Vector512<uint> x9, ref Vector512<uint> x10, ref Vector512<uint> x11,
+        ref Vector512<uint> x12, ref Vector512<uint> x13, ref Vector512<uint> x14, ref Vector512<uint> x15)
+    {
         x0 += state[0]; x1 += state[1]; x2 += state[2]; x3 += state[3];
         x4 += state[4]; x5 += state[5]; x6 += state[6]; x7 += state[7];
         x8 += state[8]; x9 += state[9]; x10 += state[10]; x11 += state[11];
@@ -161,7 +177,6 @@ internal static partial class ChaCha20Block16
         Swap8(ref x4, ref x12); Swap8(ref x5, ref x13); Swap8(ref x6, ref x14); Swap8(ref x7, ref x15);
 
         // Serialization is little-endian words (§2.3), which is the vector's memory order on x86.
-        ref byte o = ref keystream[0];
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 0 * BlockSize), x0);
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 1 * BlockSize), x1);
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 2 * BlockSize), x2);

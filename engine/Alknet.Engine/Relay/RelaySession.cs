@@ -21,6 +21,11 @@ internal sealed class RelaySession
     private int _outcome = Running;
     private Exception? _error;
 
+    // Set when a direction is spliced (SocketConnection.TrySpliceFrom): that socket counts the bytes.
+    private SocketConnection? _splicedRight;
+    private SocketConnection? _splicedLeft;
+    private long _splicedSeen;
+
     public RelaySession(IDuplexPipe left, IDuplexPipe right, RelayOptions options)
     {
         _left = left;
@@ -50,8 +55,8 @@ internal sealed class RelaySession
         try
         {
             // Both directions run concurrently; neither ever throws (failures go through Stop).
-            var leftToRight = CopyAsync(_left.Input, _right.Output, leftToRight: true);
-            var rightToLeft = CopyAsync(_right.Input, _left.Output, leftToRight: false);
+            var leftToRight = MoveAsync(_left.Input, _right, leftToRight: true);
+            var rightToLeft = MoveAsync(_right.Input, _left, leftToRight: false);
             await leftToRight;
             await rightToLeft;
         }
@@ -72,7 +77,51 @@ internal sealed class RelaySession
             await TearDownAsync(outcome);
         }
 
-        return new RelayResult(outcome, Interlocked.Read(ref _leftToRight), Interlocked.Read(ref _rightToLeft)) { Error = _error };
+        return new RelayResult(outcome, LeftToRight, RightToLeft) { Error = _error };
+    }
+
+    private long LeftToRight => _splicedRight?.SplicedBytes ?? Interlocked.Read(ref _leftToRight);
+
+    private long RightToLeft => _splicedLeft?.SplicedBytes ?? Interlocked.Read(ref _rightToLeft);
+
+    /// <summary>
+    /// One direction: spliced when the destination is a socket that can send straight from the source (no copy),
+    /// copied otherwise.
+    /// </summary>
+    private ValueTask MoveAsync(PipeReader source, IDuplexPipe destination, bool leftToRight)
+    {
+        if (destination is SocketConnection socket && socket.TrySpliceFrom(source, out var spliced))
+        {
+            if (leftToRight)
+            {
+                _splicedRight = socket;
+            }
+            else
+            {
+                _splicedLeft = socket;
+            }
+
+            return AwaitSpliceAsync(spliced, leftToRight);
+        }
+
+        return CopyAsync(source, destination.Output, leftToRight);
+    }
+
+    private async ValueTask AwaitSpliceAsync(Task<SpliceResult> spliced, bool leftToRight)
+    {
+        var result = await spliced.ConfigureAwait(false);
+        switch (result.End)
+        {
+            case SpliceEnd.SourceCompleted:
+                return; // the half-close is passed on; the other direction keeps running
+            case SpliceEnd.SourceFailed:
+                Stop(leftToRight ? RelayOutcome.LeftError : RelayOutcome.RightError, result.Error);
+                return;
+            default:
+                // A send failure, or a stop: if the relay did not stop it, the destination broke (aborted, disposed).
+                Stop(leftToRight ? RelayOutcome.RightError : RelayOutcome.LeftError, result.Error ?? new IOException("The relay destination stopped accepting data."));
+                return;
+        }
     }
 
     private async ValueTask CopyAsync(PipeReader source, PipeWriter destination, bool leftToRight)
@@ -166,6 +215,14 @@ internal sealed class RelaySession
             return;
         }
 
+        // Spliced directions move bytes without this session seeing them: progress since the last tick is activity.
+        long spliced = (_splicedRight?.SplicedBytes ?? 0) + (_splicedLeft?.SplicedBytes ?? 0);
+        if (spliced != _splicedSeen)
+        {
+            _splicedSeen = spliced;
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        }
+
         var idle = Environment.TickCount64 - Volatile.Read(ref _lastActivity);
         if (idle >= _idleTimeoutMs)
         {
@@ -198,6 +255,11 @@ internal sealed class RelaySession
         _right.Input.CancelPendingRead();
         _left.Output.CancelPendingFlush();
         _right.Output.CancelPendingFlush();
+
+        // A spliced socket may be parked in a send its peer never drains, which no pipe cancellation reaches. The
+        // teardown would reset it anyway (its Output completed with the error), so reset it now.
+        Volatile.Read(ref _splicedRight)?.Abort();
+        Volatile.Read(ref _splicedLeft)?.Abort();
     }
 
     private async ValueTask TearDownAsync(RelayOutcome outcome)

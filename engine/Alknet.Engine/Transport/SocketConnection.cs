@@ -29,7 +29,7 @@ namespace Alknet.Engine.Transport;
 /// <see cref="DispatchScheduler"/>, never run on a socket completion thread, so application code that blocks
 /// cannot stall the socket engine.</para>
 /// </remarks>
-public sealed class SocketConnection : IConnection
+public sealed partial class SocketConnection : IConnection
 {
     private readonly Socket _socket;
     private readonly Pipe _input;
@@ -150,6 +150,7 @@ public sealed class SocketConnection : IConnection
 
         // Wake the send loop if it is waiting for data; the receive loop wakes from the closed socket.
         _output.Reader.CancelPendingRead();
+        CancelSpliceRead();
     }
 
     /// <summary>
@@ -166,6 +167,7 @@ public sealed class SocketConnection : IConnection
 
         await _input.Reader.CompleteAsync();
         await _output.Writer.CompleteAsync();
+        CancelSpliceRead();
 
         if (_sendTask is not null)
         {
@@ -275,9 +277,11 @@ public sealed class SocketConnection : IConnection
 
     private async Task SendLoopAsync()
     {
-        var reader = _output.Reader;
+        PipeReader reader = _output.Reader;
+        bool splicing = false;
         Exception? error = null;
         var shutdownSend = false;
+        var end = SpliceEnd.SendFailed;
         try
         {
             while (true)
@@ -289,8 +293,10 @@ public sealed class SocketConnection : IConnection
                 }
                 catch (Exception ex)
                 {
-                    // The application completed Output with an error: reset rather than pretend a clean end.
+                    // The application completed Output with an error, or the splice source failed (its peer
+                    // reset): reset rather than pretend a clean end.
                     error = ex;
+                    end = SpliceEnd.SourceFailed;
                     Abort();
                     break;
                 }
@@ -301,18 +307,33 @@ public sealed class SocketConnection : IConnection
                     break;
                 }
 
+                if (result.IsCanceled && splicing)
+                {
+                    // The relay stopped, or DisposeAsync: stop reading the source; a disposal still ends with FIN.
+                    reader.AdvanceTo(result.Buffer.Start);
+                    end = SpliceEnd.Stopped;
+                    shutdownSend = Volatile.Read(ref _disposed) != 0;
+                    break;
+                }
+
                 var buffer = result.Buffer;
                 var sendError = SocketError.Success;
                 while (!buffer.IsEmpty)
                 {
-                    var sent = await _sender.SendAsync(_socket, buffer, out var end);
+                    var sent = await _sender.SendAsync(_socket, buffer, out var sentEnd);
                     if (sent.HasError)
                     {
                         sendError = sent.Error;
                         break;
                     }
 
-                    buffer = buffer.Slice(end);
+                    if (splicing)
+                    {
+                        // One writer (this loop); the relay reads it for its byte counts and idle timer.
+                        Volatile.Write(ref _splicedBytes, _splicedBytes + buffer.Slice(0, sentEnd).Length);
+                    }
+
+                    buffer = buffer.Slice(sentEnd);
                 }
 
                 reader.AdvanceTo(result.Buffer.End);
@@ -324,6 +345,16 @@ public sealed class SocketConnection : IConnection
 
                 if (result.IsCompleted)
                 {
+                    if (!splicing && SwitchToSpliceSource() is { } source)
+                    {
+                        // Everything written to Output (a SOCKS5 reply, say) is sent; the source's bytes follow.
+                        await reader.CompleteAsync();
+                        reader = source;
+                        splicing = true;
+                        continue;
+                    }
+
+                    end = SpliceEnd.SourceCompleted;
                     shutdownSend = true;
                     break;
                 }
@@ -350,7 +381,15 @@ public sealed class SocketConnection : IConnection
             }
         }
 
-        await reader.CompleteAsync(error);
+        if (splicing)
+        {
+            await CompleteSpliceAsync(reader, end, error);
+        }
+        else
+        {
+            await reader.CompleteAsync(error);
+            await AbandonSpliceAsync(error);
+        }
     }
 
     private static EndPoint? SafeEndPoint(Socket socket, bool local)

@@ -21,9 +21,9 @@ internal sealed class RelaySession
     private int _outcome = Running;
     private Exception? _error;
 
-    // Set when a direction is spliced (SocketConnection.TrySpliceFrom): that socket counts the bytes.
-    private SocketConnection? _splicedRight;
-    private SocketConnection? _splicedLeft;
+    // Set when a direction is spliced (ISpliceTarget.TrySpliceFrom): the target counts that direction's bytes.
+    private ISpliceTarget? _splicedRight;
+    private ISpliceTarget? _splicedLeft;
     private long _splicedSeen;
 
     public RelaySession(IDuplexPipe left, IDuplexPipe right, RelayOptions options)
@@ -85,20 +85,19 @@ internal sealed class RelaySession
     private long RightToLeft => _splicedLeft?.SplicedBytes ?? Interlocked.Read(ref _rightToLeft);
 
     /// <summary>
-    /// One direction: spliced when the destination is a socket that can send straight from the source (no copy),
-    /// copied otherwise.
+    /// One direction: spliced when the destination can send straight from the source (no copy), copied otherwise.
     /// </summary>
     private ValueTask MoveAsync(PipeReader source, IDuplexPipe destination, bool leftToRight)
     {
-        if (destination is SocketConnection socket && socket.TrySpliceFrom(source, out var spliced))
+        if (destination is ISpliceTarget target && target.TrySpliceFrom(source, out var spliced))
         {
             if (leftToRight)
             {
-                _splicedRight = socket;
+                _splicedRight = target;
             }
             else
             {
-                _splicedLeft = socket;
+                _splicedLeft = target;
             }
 
             return AwaitSpliceAsync(spliced, leftToRight);
@@ -256,8 +255,9 @@ internal sealed class RelaySession
         _left.Output.CancelPendingFlush();
         _right.Output.CancelPendingFlush();
 
-        // A spliced socket may be parked in a send its peer never drains, which no pipe cancellation reaches. The
-        // teardown would reset it anyway (its Output completed with the error), so reset it now.
+        // A spliced target may be parked in a send its peer never drains (a full socket, a closed SSH window), which
+        // no pipe cancellation reaches. The teardown would tear it down anyway (its Output completed with the
+        // error), so do it now.
         Volatile.Read(ref _splicedRight)?.Abort();
         Volatile.Read(ref _splicedLeft)?.Abort();
     }

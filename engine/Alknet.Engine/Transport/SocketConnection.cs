@@ -21,7 +21,9 @@ namespace Alknet.Engine.Transport;
 /// multi-segment buffers into one call. When the application completes <see cref="Output"/> normally, the loop
 /// sends what is left and then shuts down the send direction (FIN) while receiving continues: an exact
 /// half-close. Completing <see cref="Output"/> with an exception aborts the connection (RST) instead. A send
-/// error completes <see cref="Output"/>'s reader with the error, so the application's next flush throws it.</para>
+/// error completes <see cref="Output"/>'s reader with the error, so the application's next flush throws it. A relay
+/// may hand the send loop another pipe's reader to go on with once <see cref="Output"/> ends
+/// (<see cref="ISpliceTarget"/>).</para>
 /// <para>Both loops report errors only through pipe completion; neither ever faults its task.</para>
 /// <para>Scheduling: the connection's own loops continue inline (the receive loop resumes inside the
 /// application's AdvanceTo, the send loop inside the application's FlushAsync: no hop, no allocation). The
@@ -150,7 +152,7 @@ public sealed partial class SocketConnection : IConnection
 
         // Wake the send loop if it is waiting for data; the receive loop wakes from the closed socket.
         _output.Reader.CancelPendingRead();
-        CancelSpliceRead();
+        _splice.CancelRead();
     }
 
     /// <summary>
@@ -167,7 +169,7 @@ public sealed partial class SocketConnection : IConnection
 
         await _input.Reader.CompleteAsync();
         await _output.Writer.CompleteAsync();
-        CancelSpliceRead();
+        _splice.CancelRead();
 
         if (_sendTask is not null)
         {
@@ -330,7 +332,7 @@ public sealed partial class SocketConnection : IConnection
                     if (splicing)
                     {
                         // One writer (this loop); the relay reads it for its byte counts and idle timer.
-                        Volatile.Write(ref _splicedBytes, _splicedBytes + buffer.Slice(0, sentEnd).Length);
+                        _splice.Add(buffer.Slice(0, sentEnd).Length);
                     }
 
                     buffer = buffer.Slice(sentEnd);
@@ -345,7 +347,7 @@ public sealed partial class SocketConnection : IConnection
 
                 if (result.IsCompleted)
                 {
-                    if (!splicing && SwitchToSpliceSource() is { } source)
+                    if (!splicing && _splice.TakeSourceAtEnd() is { } source)
                     {
                         // Everything written to Output (a SOCKS5 reply, say) is sent; the source's bytes follow.
                         await reader.CompleteAsync();
@@ -383,12 +385,12 @@ public sealed partial class SocketConnection : IConnection
 
         if (splicing)
         {
-            await CompleteSpliceAsync(reader, end, error);
+            await _splice.EndAsync(end, error);
         }
         else
         {
             await reader.CompleteAsync(error);
-            await AbandonSpliceAsync(error);
+            _splice.Abandon(error);
         }
     }
 

@@ -21,11 +21,12 @@ namespace Alknet.Ssh.Connection;
 /// <para>Send side: a pump per channel takes what the application wrote, cuts it into packets no larger than the
 /// peer's maximum packet size and window, and writes them in one batch per read. When the peer's window is 0 the pump
 /// waits for WINDOW_ADJUST, the send pipe fills, and the application's flush waits: backpressure, with no unbounded
-/// buffer (Go CVE-2025-22869).</para>
+/// buffer (Go CVE-2025-22869). A relay may hand the pump another pipe's reader to go on with once Output ends
+/// (<see cref="ISpliceTarget"/>, SshChannel.Splice.cs).</para>
 /// <para>Ordering: EOF, CLOSE, WINDOW_ADJUST and data for this channel are sent under one per-channel gate, so
 /// nothing is ever sent after CLOSE (OpenSSH disconnects on messages for a channel it freed).</para>
 /// </remarks>
-public sealed class SshChannel : IConnection
+public sealed partial class SshChannel : IConnection
 {
     /// <summary>At most this many bytes per batch, so one busy channel cannot hold the session's writer for long.</summary>
     private const int MaxBatch = 256 * 1024;
@@ -303,6 +304,7 @@ public sealed class SshChannel : IConnection
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return default;
         _input.Complete();
         _send.Writer.Complete();
+        _splice.CancelRead();
         _signal.Set();
         // If the pump already finished (EOF sent, or never started), nobody else will send CLOSE.
         if (Volatile.Read(ref _pumpFinished) != 0 || !_opened.Task.IsCompletedSuccessfully) return SendCloseAsync();
@@ -314,13 +316,16 @@ public sealed class SshChannel : IConnection
     private void WakePump()
     {
         _send.Reader.CancelPendingRead();
+        _splice.CancelRead();
         _signal.Set();
         _adjustSignal.Set();
     }
 
     private async Task PumpAsync()
     {
-        var reader = _send.Reader;
+        PipeReader reader = _send.Reader;
+        bool splicing = false;
+        var end = SpliceEnd.SendFailed;
         Exception? error = null;
         try
         {
@@ -328,6 +333,14 @@ public sealed class SshChannel : IConnection
             {
                 var result = await reader.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
+                if (result.IsCanceled && splicing && !_closing)
+                {
+                    // The relay stopped, or DisposeAsync: stop reading the source and close the channel.
+                    reader.AdvanceTo(buffer.Start);
+                    end = SpliceEnd.Stopped;
+                    _closing = true;
+                    break;
+                }
                 while (!buffer.IsEmpty && !_closing)
                 {
                     long window = Interlocked.Read(ref _remoteWindow);
@@ -401,12 +414,22 @@ public sealed class SshChannel : IConnection
                         _gate.Release();
                     }
                     if (!sent) break;
+                    if (splicing) _splice.Add(batch.Length);
                     buffer = buffer.Slice(batch.End);
                 }
                 reader.AdvanceTo(buffer.Start);
                 if (_closing) break;
                 if (result.IsCompleted && buffer.IsEmpty)
                 {
+                    if (!splicing && _splice.TakeSourceAtEnd() is { } source)
+                    {
+                        // Everything written to Output is sent; the splice source's bytes follow.
+                        await reader.CompleteAsync().ConfigureAwait(false);
+                        reader = source;
+                        splicing = true;
+                        continue;
+                    }
+                    end = SpliceEnd.SourceCompleted;
                     await SendEofAsync().ConfigureAwait(false);
                     break;
                 }
@@ -414,11 +437,21 @@ public sealed class SshChannel : IConnection
         }
         catch (Exception e)
         {
-            // The application completed Output with an error (a failed relay): tear the channel down.
+            // The application completed Output with an error (a failed relay), or the splice source failed (its
+            // peer reset): tear the channel down.
             error = e;
+            end = SpliceEnd.SourceFailed;
             _closing = true;
         }
-        await reader.CompleteAsync(error).ConfigureAwait(false);
+        if (splicing)
+        {
+            await _splice.EndAsync(end, error).ConfigureAwait(false);
+        }
+        else
+        {
+            await reader.CompleteAsync(error).ConfigureAwait(false);
+            _splice.Abandon(error);
+        }
         Interlocked.Exchange(ref _pumpFinished, 1);
         if (_closing || Volatile.Read(ref _disposed) != 0) await SendCloseAsync().ConfigureAwait(false);
     }

@@ -22,18 +22,24 @@ public struct SpliceSlot
     /// <summary>Bytes sent from the source so far.</summary>
     public readonly long Bytes => Volatile.Read(in _bytes);
 
-    /// <summary>The target's side of <see cref="ISpliceTarget.TrySpliceFrom"/>: records the request, or refuses.</summary>
-    public bool TryRequest(PipeReader source, out Task<SpliceResult> done)
+    /// <summary>
+    /// The target's side of <see cref="ISpliceTarget.TrySpliceFrom"/>: when the target can splice
+    /// (<paramref name="ready"/>), records the request and completes the target's <paramref name="output"/>, so its
+    /// sender finds the request at the end of what is already written there; otherwise refuses, changing nothing.
+    /// </summary>
+    public bool TryStart(bool ready, PipeReader source, PipeWriter output, out Task<SpliceResult> done)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var request = new Request(source);
-        if (Interlocked.CompareExchange(ref _request, request, null) is not null)
+        ArgumentNullException.ThrowIfNull(output);
+        var request = ready ? new Request(source) : null;
+        if (request is null || Interlocked.CompareExchange(ref _request, request, null) is not null)
         {
             done = Task.FromResult(new SpliceResult(SpliceEnd.SendFailed, null));
             return false;
         }
 
         done = request.Task;
+        output.Complete();
         return true;
     }
 

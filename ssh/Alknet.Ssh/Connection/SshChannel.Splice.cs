@@ -15,22 +15,8 @@ public sealed partial class SshChannel : ISpliceTarget
     public long SplicedBytes => _splice.Bytes;
 
     /// <inheritdoc />
-    public bool TrySpliceFrom(PipeReader source, out Task<SpliceResult> done)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        if (!_opened.Task.IsCompletedSuccessfully || _closing || Volatile.Read(ref _pumpFinished) != 0 || Volatile.Read(ref _disposed) != 0)
-        {
-            done = Task.FromResult(new SpliceResult(SpliceEnd.SendFailed, null));
-            return false;
-        }
-
-        if (!_splice.TryRequest(source, out done))
-        {
-            return false;
-        }
-
-        // The pump finds the request when it reaches the end of Output, after what is already written there.
-        _send.Writer.Complete();
-        return true;
-    }
+    public bool TrySpliceFrom(PipeReader source, out Task<SpliceResult> done) =>
+        _splice.TryStart(
+            _opened.Task.IsCompletedSuccessfully && !_closing && Volatile.Read(ref _pumpFinished) == 0 && Volatile.Read(ref _disposed) == 0,
+            source, _send.Writer, out done);
 }

@@ -296,10 +296,15 @@ public sealed partial class SocketConnection : IConnection
                 catch (Exception ex)
                 {
                     // The application completed Output with an error, or the splice source failed (its peer
-                    // reset): reset rather than pretend a clean end.
+                    // reset): reset rather than pretend a clean end. A splice reports first and resets after, so
+                    // that the relay hears the source's failure before the failures the reset causes.
                     error = ex;
                     end = SpliceEnd.SourceFailed;
-                    Abort();
+                    if (!splicing)
+                    {
+                        Abort();
+                    }
+
                     break;
                 }
 
@@ -386,6 +391,10 @@ public sealed partial class SocketConnection : IConnection
         if (splicing)
         {
             await _splice.EndAsync(end, error);
+            if (end == SpliceEnd.SourceFailed)
+            {
+                Abort();
+            }
         }
         else
         {

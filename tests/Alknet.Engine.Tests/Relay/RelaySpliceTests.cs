@@ -116,7 +116,7 @@ public class RelaySpliceTests
     }
 
     [Test]
-    public async Task RunAsync_ClientResetsWhileSpliced_ReturnsLeftErrorAndResetsTheTarget()
+    public async Task RunAsync_ClientResetsWhileSpliced_ReturnsAnErrorAndResetsTheTarget()
     {
         await using var chain = await SocketChain.CreateAsync();
         var relay = chain.RunRelayAsync(RelayOptions.Default, CancellationToken.None);
@@ -126,7 +126,10 @@ public class RelaySpliceTests
         chain.Client.Abort();
         var result = await relay;
 
-        Assert.That(result.Outcome, Is.EqualTo(RelayOutcome.LeftError));
+        // The client's reset fails the left → right splice, whose reset of the target then fails the right → left
+        // splice too; the two reports race to the relay (docs/decisions/relay-splice.md, "Known difference"), so
+        // either side may be named. What must hold: the relay ends in an error and both sides are reset.
+        Assert.That(result.Outcome, Is.AnyOf(RelayOutcome.LeftError, RelayOutcome.RightError));
         Assert.That(result.BytesLeftToRight, Is.EqualTo(3));
         Assert.That(async () => await Loopback.ReadToEndAsync(chain.Target.Input), Throws.InstanceOf<IOException>());
     }

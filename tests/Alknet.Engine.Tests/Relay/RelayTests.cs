@@ -164,7 +164,7 @@ public class RelayTests
     }
 
     [Test]
-    public async Task RunAsync_OverSocketsTargetResets_ReturnsRightErrorAndResetsClient()
+    public async Task RunAsync_OverSocketsTargetResets_ReturnsAnErrorAndResetsClient()
     {
         await using var chain = await SocketChain.CreateAsync();
         var relay = chain.RunRelayAsync(RelayOptions.Default, CancellationToken.None);
@@ -174,7 +174,8 @@ public class RelayTests
         chain.Target.Abort();
         var result = await relay;
 
-        Assert.That(result.Outcome, Is.EqualTo(RelayOutcome.RightError));
+        // Over sockets the relay splices, and the side named can race (RelaySpliceTests, docs/decisions/relay-splice.md).
+        Assert.That(result.Outcome, Is.AnyOf(RelayOutcome.RightError, RelayOutcome.LeftError));
         Assert.That(result.BytesLeftToRight, Is.EqualTo(2));
         Assert.That(async () => await Loopback.ReadToEndAsync(chain.Client.Input), Throws.InstanceOf<IOException>());
     }

@@ -334,13 +334,13 @@ public sealed partial class SocketConnection : IConnection
                         break;
                     }
 
+                    long before = buffer.Length;
+                    buffer = buffer.Slice(sentEnd);
                     if (splicing)
                     {
                         // One writer (this loop); the relay reads it for its byte counts and idle timer.
-                        _splice.Add(buffer.Slice(0, sentEnd).Length);
+                        _splice.Add(before - buffer.Length);
                     }
-
-                    buffer = buffer.Slice(sentEnd);
                 }
 
                 reader.AdvanceTo(result.Buffer.End);
